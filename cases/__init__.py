@@ -1,0 +1,1 @@
+"""Cases: the people, queues, cases and their conversation, history, surveys and releases."""

@@ -1,0 +1,146 @@
+"""The support case: one customer problem moving through its queue's workflow."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, FSMModelMixin
+
+
+class Priority(models.IntegerChoices):
+    """Stored as a rank so that ordering by priority is ordering by urgency; named by `key`."""
+
+    LOW = 10, "Low"
+    NORMAL = 20, "Normal"
+    HIGH = 30, "High"
+    URGENT = 40, "Urgent"
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def from_key(cls, key: str) -> "Priority":
+        return cls[key.upper()]
+
+    @classmethod
+    def keys(cls) -> list[str]:
+        return [member.key for member in cls]
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "Portal"
+    EMAIL = "email", "Email"
+    CHAT = "chat", "Chat"
+    PHONE = "phone", "Phone"
+    AGENT = "agent", "Agent"
+    API = "api", "API"
+
+
+class CaseQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+
+class Case(FSMModelMixin, models.Model):
+    """A case. Its status belongs to its workflow (see `workflows/`) and is never assigned.
+
+    The workflow key is copied from the queue when the case is created, so that lists filter on it
+    without a join and the case always knows which state machine it belongs to.
+    """
+
+    # Null until the row has its id (the reference is made from it); NULLs never collide.
+    reference = models.CharField(max_length=20, unique=True, null=True, editable=False)  # noqa: DJ001
+    queue = models.ForeignKey("cases.Queue", on_delete=models.PROTECT, related_name="cases")
+    workflow = models.CharField(max_length=40, editable=False)
+    subject = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.PORTAL)
+    organization = models.ForeignKey(
+        "cases.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_cases"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+
+    status = FSMField(max_length=40, protected=True)
+    sub_status = models.CharField(max_length=40, blank=True, default="")
+    status_changed_at = models.DateTimeField()
+    # The contract tells "no close notes" (null) from empty notes.
+    close_notes = models.TextField(null=True, blank=True)  # noqa: DJ001
+
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    first_response_breached_at = models.DateTimeField(null=True, blank=True)
+    customer_replied_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last public reply by a customer; compared with status_changed_at to know "
+        "whether the customer responded since the case entered its status.",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    repeat_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="repeats"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="case_created_idx"),
+            models.Index(fields=["-updated_at"], name="case_updated_idx"),
+            models.Index(fields=["status", "-created_at"], name="case_status_idx"),
+            models.Index(fields=["queue", "status"], name="case_queue_status_idx"),
+            models.Index(fields=["workflow", "status"], name="case_workflow_status_idx"),
+            models.Index(fields=["assignee", "status"], name="case_assignee_status_idx"),
+            models.Index(fields=["requester", "-created_at"], name="case_requester_idx"),
+            models.Index(fields=["organization", "-created_at"], name="case_org_idx"),
+            models.Index(fields=["priority", "-created_at"], name="case_priority_idx"),
+            models.Index(fields=["status_changed_at"], name="case_status_changed_idx"),
+            # Timer sweeps: cases waiting in a timed status, by how long they have waited.
+            models.Index(
+                fields=["workflow", "status", "sub_status", "status_changed_at"],
+                name="case_timer_sweep_idx",
+            ),
+            models.Index(
+                fields=["first_response_due_at"],
+                condition=Q(
+                    first_responded_at__isnull=True, first_response_breached_at__isnull=True
+                ),
+                name="case_first_response_due_idx",
+            ),
+            models.Index(
+                fields=["deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="case_deleted_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference or 'new case'}: {self.subject}"
+
+    @property
+    def priority_key(self) -> str:
+        return Priority(self.priority).key
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

@@ -1,0 +1,22 @@
+"""The conversation of a case: public replies and internal notes."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Comment(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    internal = models.BooleanField(
+        default=False, help_text="Internal notes are seen by agents and managers only."
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at", "id"], name="comment_case_idx")]
+
+    def __str__(self) -> str:
+        kind = "note" if self.internal else "reply"
+        return f"{kind} on case {self.case_id} by {self.author_id}"

@@ -1,0 +1,46 @@
+"""The append-only history of every status change, written with the change itself."""
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """History is evidence: once written it is never edited or removed."""
+
+
+class HistoryEntry(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="history")
+    transition = models.CharField(max_length=60)
+    source = models.CharField(max_length=40)
+    target = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the automations acted.",
+    )
+    actor_role = models.CharField(max_length=16)
+    note = models.TextField(blank=True, default="")
+    note_internal = models.BooleanField(
+        default=False, help_text="The note is hidden from customers (e.g. the blocker of `block`)."
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "history entries"
+        indexes = [models.Index(fields=["case", "created_at", "id"], name="history_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.source} → {self.target}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("History entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("History entries cannot be deleted.")

@@ -1,0 +1,48 @@
+"""Customers' organizations and the users of the helpdesk, each with one role."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from cases.roles import Role, is_staff_role, role_of
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """Django's own user, plus the role that decides what its holder may see and do."""
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CUSTOMER)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="Customers only: they see every case of their organization.",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["role"], name="user_role_idx")]
+
+    @property
+    def effective_role(self) -> str:
+        return role_of(self)
+
+    @property
+    def is_support_staff(self) -> bool:
+        return is_staff_role(self.effective_role)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.organization_id and self.role != Role.CUSTOMER:
+            raise ValidationError({"organization": "Only customers belong to an organization."})

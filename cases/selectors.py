@@ -1,0 +1,33 @@
+"""Reads that need care: who may see which case. Every list and detail page goes through here."""
+
+from django.db.models import Q, QuerySet
+
+from cases.errors import NotVisible
+from cases.models import Case
+from cases.roles import Role, role_of
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Customers see their organization's cases (and always their own); support staff see every
+    case. Soft-deleted cases exist only for managers, who may restore them."""
+    role = role_of(user)
+    cases = Case.objects.all()
+    if role == Role.MANAGER:
+        return cases
+    cases = cases.filter(deleted_at__isnull=True)
+    if role == Role.AGENT:
+        return cases
+    if role == Role.CUSTOMER:
+        mine = Q(requester=user)
+        if user.organization_id:
+            mine |= Q(organization_id=user.organization_id)
+        return cases.filter(mine)
+    return cases.none()
+
+
+def visible_case(user, case_id) -> Case:
+    """The case if this user may see it; `NotVisible` (404) otherwise."""
+    try:
+        return cases_visible_to(user).get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotVisible("No such case.") from None

@@ -1,0 +1,50 @@
+"""The notification outbox: one row per message and recipient, kept until it is delivered."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Kind(models.TextChoices):
+    AWAITING_CONFIRMATION = "awaiting_confirmation", "Answer awaits your confirmation"
+    REMINDER = "reminder", "Reminder: we are waiting for your input"
+    CLOSURE = "closure", "Case closed"
+    SOLUTION_REJECTED = "solution_rejected", "Solution rejected"
+    RESOLUTION = "resolution", "Case resolved"
+    RELEASE_DELIVERED = "release_delivered", "Fix delivered in a release"
+    FIRST_RESPONSE_BREACH = "first_response_breach", "First response overdue"
+    PUBLIC_REPLY = "public_reply", "New reply"
+
+
+class Notification(models.Model):
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="Names the cause (kind, case, recipient, occasion): scheduling twice is a no-op.",
+    )
+    created_at = models.DateTimeField()
+    scheduled_for = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-scheduled_for", "-id"]
+        indexes = [
+            models.Index(
+                fields=["scheduled_for"],
+                condition=Q(sent_at__isnull=True),
+                name="notification_due_idx",
+            ),
+            models.Index(fields=["case", "scheduled_for"], name="notification_case_idx"),
+            models.Index(fields=["recipient", "-scheduled_for"], name="notification_recipient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for user {self.recipient_id} about case {self.case_id}"

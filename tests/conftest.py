@@ -1,0 +1,95 @@
+"""The usual cast (customers of two organizations, an agent, a manager), a queue per workflow,
+and the rule that tests needing PostgreSQL or Redis skip locally but fail in CI."""
+
+import os
+
+import pytest
+from django.db import connection
+
+from cases import services
+from helpdesk.celery import app as celery_app
+from tests.factories import (
+    AgentFactory,
+    CustomerFactory,
+    ManagerFactory,
+    OrganizationFactory,
+    QueueFactory,
+)
+from workflows.registry import WORKFLOWS
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        message = "needs PostgreSQL (set DATABASE_URL=postgres://...)"
+        if IN_CI:
+            pytest.fail(f"CI: {message}")
+        pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run in-process unless a test starts a real worker."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganizationFactory(name="Org A")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganizationFactory(name="Org B")
+
+
+@pytest.fixture
+def customer(org_a):
+    return CustomerFactory(username="alice", organization=org_a)
+
+
+@pytest.fixture
+def colleague(org_a):
+    return CustomerFactory(username="anna", organization=org_a)
+
+
+@pytest.fixture
+def other_customer(org_b):
+    return CustomerFactory(username="bob", organization=org_b)
+
+
+@pytest.fixture
+def agent(db):
+    return AgentFactory(username="agnes")
+
+
+@pytest.fixture
+def other_agent(db):
+    return AgentFactory(username="arthur")
+
+
+@pytest.fixture
+def manager(db):
+    return ManagerFactory(username="maria")
+
+
+@pytest.fixture
+def queues(db):
+    return {key: QueueFactory(name=key, workflow=key) for key in WORKFLOWS}
+
+
+@pytest.fixture
+def make_case(queues, customer):
+    def make(workflow="technical_support", *, requester=None, **fields):
+        return services.case_create(
+            actor=requester or customer,
+            queue=queues[workflow],
+            subject=fields.pop("subject", "Printer is on fire"),
+            description=fields.pop("description", "Smoke everywhere."),
+            **fields,
+        )
+
+    return make

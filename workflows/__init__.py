@@ -1,0 +1,1 @@
+"""The four case workflows as django-fsm state machines, and the service that runs them."""

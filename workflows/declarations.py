@@ -1,0 +1,117 @@
+"""The vocabulary the workflow modules are written in: who may act, and what a transition needs.
+
+Everything here is read twice: by the service that enforces it and by `workflows.metadata`, which
+shows it to the API, the portals and the docs. That is what keeps the two from disagreeing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cases.roles import SYSTEM, Role, role_of
+
+ROLE_ORDER = (Role.CUSTOMER, Role.AGENT, Role.MANAGER, SYSTEM)
+
+CUSTOMER = Role.CUSTOMER
+AGENT = Role.AGENT
+MANAGER = Role.MANAGER
+
+# Payload fields a transition may take.
+NOTE = "note"
+CLOSE_NOTES = "close_notes"
+SUB_STATUS = "sub_status"
+ASSIGNEE = "assignee"
+PAYLOAD_FIELDS = (NOTE, CLOSE_NOTES, SUB_STATUS, ASSIGNEE)
+
+
+class Allowed:
+    """A django-fsm `permission`: the roles that may perform a transition, plus an optional check
+    on the acting user (e.g. "only the assigned agent"). A manager may do whatever an agent may."""
+
+    def __init__(self, *roles: str, check: Callable | None = None, check_text: str = ""):
+        granted = set(roles)
+        if AGENT in granted:
+            granted.add(MANAGER)
+        self.roles = frozenset(granted)
+        self.check = check
+        self.check_text = check_text
+
+    def __call__(self, case, user) -> bool:
+        return self.allows_role(role_of(user)) and (self.check is None or self.check(case, user))
+
+    def allows_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def sorted_roles(self) -> list[str]:
+        return [str(role) for role in ROLE_ORDER if role in self.roles]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the spec table's "payload / rules" column says about one transition."""
+
+    label: str
+    requires: tuple[str, ...] = ()
+    staff_requires: tuple[str, ...] = ()
+    accepts: tuple[str, ...] = ()
+    # The payload field holding a customer-facing message, which ends the First Response
+    # milestone; `posted_as_reply` also puts it in the conversation as a public reply.
+    message: str | None = None
+    posted_as_reply: bool = False
+    internal_note: bool = False
+    automatic: bool = False
+    via_release: bool = False
+    notifies: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every payload field the transition takes; a note is always welcome in the history."""
+        named = (*self.requires, *self.staff_requires, *self.accepts, NOTE)
+        return tuple(f for f in PAYLOAD_FIELDS if f in named)
+
+    def required_for(self, role: str) -> tuple[str, ...]:
+        if role in (AGENT, MANAGER):
+            return (*self.requires, *self.staff_requires)
+        return self.requires
+
+
+def rules(label: str, **kwargs) -> dict:
+    """The `custom` argument of a django-fsm `@transition`."""
+    return {"rules": Rules(label=label, **kwargs)}
+
+
+@dataclass(frozen=True)
+class ReplyTrigger:
+    """An automatic transition fired by a public reply from a role, optionally only from some
+    statuses (the transition's other sources are left to people)."""
+
+    transition: str
+    only_from: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    """The statuses of one workflow and the rules that are not transitions."""
+
+    key: str
+    name: str
+    statuses: tuple[tuple[str, str], ...]
+    initial: str
+    closed: str = "closed"
+    closed_is_final: bool = True
+    sub_statuses: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    repeatable: bool = False
+    owner_on_first_action: bool = False
+    assignee_setters: frozenset[str] = frozenset({AGENT, MANAGER})
+
+    @property
+    def status_keys(self) -> list[str]:
+        return [key for key, _ in self.statuses]
+
+    def label(self, status: str) -> str:
+        return dict(self.statuses).get(status, status)
+
+    def sub_status_keys(self, status: str) -> list[str]:
+        return [key for key, _ in self.sub_statuses.get(status, ())]
+
+    def sub_status_label(self, status: str, sub_status: str) -> str:
+        return dict(self.sub_statuses.get(status, ())).get(sub_status, sub_status)

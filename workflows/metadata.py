@@ -1,0 +1,130 @@
+"""Each workflow described as data, read off the django-fsm transitions that enforce it.
+
+The API's /api/workflows/, the portals and the `show_workflows` command all read this, so what
+people are shown is what the code does.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+from cases.models import Case
+from workflows.declarations import Rules
+from workflows.registry import WORKFLOWS
+
+
+@dataclass(frozen=True)
+class TransitionInfo:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[str, ...]
+    rules: Rules
+    conditions: tuple[str, ...]
+
+    @property
+    def manual(self) -> bool:
+        """Whether a person may ask for it by name (automatic and release-only ones are not)."""
+        return not (self.rules.automatic or self.rules.via_release)
+
+
+@dataclass(frozen=True)
+class WorkflowInfo:
+    key: str
+    name: str
+    initial_status: str
+    statuses: tuple[tuple[str, str], ...]
+    sub_statuses: dict
+    transitions: tuple[TransitionInfo, ...]
+
+    def transition(self, name: str) -> TransitionInfo | None:
+        return next((t for t in self.transitions if t.name == name), None)
+
+    def edges(self) -> set[tuple[str, str]]:
+        """Every (source status, transition name) pair of the table."""
+        return {(source, t.name) for t in self.transitions for source in t.sources}
+
+
+def _fsm_transitions(model):
+    field = Case._meta.get_field("status")
+    return list(field.get_all_transitions(model))
+
+
+@cache
+def describe(key: str) -> WorkflowInfo:
+    model = WORKFLOWS[key]
+    definition = model.definition
+    order = {status: index for index, (status, _) in enumerate(definition.statuses)}
+    grouped: dict[str, list] = {}
+    for fsm_transition in _fsm_transitions(model):
+        grouped.setdefault(fsm_transition.name, []).append(fsm_transition)
+
+    infos = []
+    for name, edges in grouped.items():
+        first = edges[0]
+        rules: Rules = first.custom["rules"]
+        infos.append(
+            TransitionInfo(
+                name=name,
+                label=rules.label,
+                sources=tuple(sorted((edge.source for edge in edges), key=order.__getitem__)),
+                target=first.target,
+                roles=tuple(first.permission.sorted_roles()),
+                rules=rules,
+                conditions=tuple(
+                    (condition.__doc__ or condition.__name__).strip().split("\n")[0]
+                    for condition in first.conditions
+                ),
+            )
+        )
+    infos.sort(key=lambda info: getattr(model, info.name).__wrapped__.__code__.co_firstlineno)
+    return WorkflowInfo(
+        key=definition.key,
+        name=definition.name,
+        initial_status=definition.initial,
+        statuses=definition.statuses,
+        sub_statuses=definition.sub_statuses,
+        transitions=tuple(infos),
+    )
+
+
+def all_workflows() -> list[WorkflowInfo]:
+    return [describe(key) for key in WORKFLOWS]
+
+
+def as_json(info: WorkflowInfo) -> dict:
+    """The workflow object of the API contract, plus what else a client may find useful."""
+    return {
+        "key": info.key,
+        "name": info.name,
+        "initial_status": info.initial_status,
+        "statuses": [
+            {
+                "key": key,
+                "label": label,
+                "sub_statuses": [
+                    {"key": sub_key, "label": sub_label}
+                    for sub_key, sub_label in info.sub_statuses.get(key, ())
+                ],
+            }
+            for key, label in info.statuses
+        ],
+        "transitions": [
+            {
+                "name": t.name,
+                "label": t.label,
+                "sources": list(t.sources),
+                "target": t.target,
+                "roles": list(t.roles),
+                "automatic": t.rules.automatic,
+                "manual": t.manual,
+                "payload": {
+                    "fields": list(t.rules.fields),
+                    "required": list(t.rules.requires),
+                    "required_for_staff": list(t.rules.staff_requires),
+                },
+                "conditions": list(t.conditions),
+            }
+            for t in info.transitions
+        ],
+    }

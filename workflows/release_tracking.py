@@ -1,0 +1,226 @@
+"""`release_tracking` (seed 004): spec/workflows.md §4, one transition per table row.
+
+(resolved) The seed's "previous status" and "next potential statuses" disagree in places; the
+allowed moves are the union of both.
+"""
+
+from django_fsm import transition
+
+from cases.models import Case
+from workflows.base import WorkflowRules
+from workflows.declarations import (
+    AGENT,
+    ASSIGNEE,
+    CUSTOMER,
+    NOTE,
+    SYSTEM,
+    Allowed,
+    Definition,
+    rules,
+)
+
+OPEN = "open"
+TICKET_ASSIGNED = "ticket_assigned"
+INVESTIGATION_UNDERWAY = "investigation_underway"
+WAITING_FOR_CUSTOMER_RESPONSE = "waiting_for_customer_response"
+SEND_TO_DEVELOPMENT = "send_to_development"
+BACKLOG = "backlog"
+DEVELOPMENT_IN_PROGRESS = "development_in_progress"
+TESTING_AND_VERIFICATION = "testing_and_verification"
+DONE_AWAITING_RELEASE = "done_awaiting_release"
+RELEASE_DELIVERED = "release_delivered"
+SOLUTION_REJECTED = "solution_rejected"
+RESOLVED = "resolved"
+CLOSED = "closed"
+BLOCKED = "blocked"
+
+
+def customer_responded_if_waiting(case) -> bool:
+    """Development may take over from `waiting_for_customer_response` only once the customer has
+    posted a public reply since the case entered that status."""
+    if case.status != WAITING_FOR_CUSTOMER_RESPONSE:
+        return True
+    return (
+        case.customer_replied_at is not None and case.customer_replied_at >= case.status_changed_at
+    )
+
+
+class ReleaseTrackingCase(WorkflowRules, Case):
+    definition = Definition(
+        key="release_tracking",
+        name="Release tracking",
+        statuses=(
+            (OPEN, "Open"),
+            (TICKET_ASSIGNED, "Ticket Assigned"),
+            (INVESTIGATION_UNDERWAY, "Investigation Underway"),
+            (WAITING_FOR_CUSTOMER_RESPONSE, "Waiting for Customer Response"),
+            (SEND_TO_DEVELOPMENT, "Send to Development"),
+            (BACKLOG, "Backlog"),
+            (DEVELOPMENT_IN_PROGRESS, "Development in Progress"),
+            (TESTING_AND_VERIFICATION, "Testing and Verification"),
+            (DONE_AWAITING_RELEASE, "Done Awaiting Release"),
+            (RELEASE_DELIVERED, "Release Delivered"),
+            (SOLUTION_REJECTED, "Solution Rejected"),
+            (RESOLVED, "Resolved"),
+            (CLOSED, "Closed"),
+            (BLOCKED, "Blocked"),
+        ),
+        initial=OPEN,
+        # A closed case can be reopened when the issue reoccurs.
+        closed_is_final=False,
+    )
+
+    class Meta:
+        proxy = True
+        verbose_name = "release tracking case"
+
+    @transition(
+        field="status",
+        source=[OPEN],
+        target=TICKET_ASSIGNED,
+        permission=Allowed(AGENT),
+        custom=rules("Assign", requires=(ASSIGNEE,)),
+    )
+    def assign(self, by, payload):
+        self.assignee = payload.assignee
+
+    @transition(
+        field="status",
+        source=[TICKET_ASSIGNED],
+        target=INVESTIGATION_UNDERWAY,
+        permission=Allowed(AGENT),
+        custom=rules("Start investigation"),
+    )
+    def start_investigation(self, by, payload):
+        """The assignee investigates the issue."""
+
+    @transition(
+        field="status",
+        source=[INVESTIGATION_UNDERWAY, DEVELOPMENT_IN_PROGRESS],
+        target=WAITING_FOR_CUSTOMER_RESPONSE,
+        permission=Allowed(AGENT),
+        custom=rules("Request customer response"),
+    )
+    def request_customer_response(self, by, payload):
+        """Support needs the customer's answer before going on."""
+
+    @transition(
+        field="status",
+        source=[INVESTIGATION_UNDERWAY, WAITING_FOR_CUSTOMER_RESPONSE, SOLUTION_REJECTED],
+        target=SEND_TO_DEVELOPMENT,
+        conditions=[customer_responded_if_waiting],
+        permission=Allowed(AGENT),
+        custom=rules("Send to development"),
+    )
+    def send_to_development(self, by, payload):
+        """Engineering takes the issue."""
+
+    @transition(
+        field="status",
+        source=[SEND_TO_DEVELOPMENT],
+        target=BACKLOG,
+        permission=Allowed(AGENT),
+        custom=rules("Add to backlog"),
+    )
+    def add_to_backlog(self, by, payload):
+        """Accepted as an issue, with no timeline yet."""
+
+    @transition(
+        field="status",
+        source=[SEND_TO_DEVELOPMENT, BACKLOG, BLOCKED],
+        target=DEVELOPMENT_IN_PROGRESS,
+        permission=Allowed(AGENT),
+        custom=rules("Start development"),
+    )
+    def start_development(self, by, payload):
+        """Engineering works on the fix."""
+
+    @transition(
+        field="status",
+        source=[DEVELOPMENT_IN_PROGRESS],
+        target=BLOCKED,
+        permission=Allowed(AGENT),
+        custom=rules("Block", requires=(NOTE,), internal_note=True),
+    )
+    def block(self, by, payload):
+        """The note names the blocker and stays internal."""
+
+    @transition(
+        field="status",
+        source=[DEVELOPMENT_IN_PROGRESS],
+        target=TESTING_AND_VERIFICATION,
+        permission=Allowed(AGENT),
+        custom=rules("Submit for testing"),
+    )
+    def submit_for_testing(self, by, payload):
+        """The fix is being verified."""
+
+    @transition(
+        field="status",
+        source=[TESTING_AND_VERIFICATION],
+        target=DONE_AWAITING_RELEASE,
+        permission=Allowed(AGENT),
+        custom=rules("Mark done"),
+    )
+    def mark_done(self, by, payload):
+        """The fix waits for a release."""
+
+    @transition(
+        field="status",
+        source=[DONE_AWAITING_RELEASE],
+        target=RELEASE_DELIVERED,
+        permission=Allowed(AGENT),
+        custom=rules("Deliver release", via_release=True, notifies=("release_delivered",)),
+    )
+    def deliver_release(self, by, payload):
+        """Only ever performed by delivering a release that contains the case."""
+
+    @transition(
+        field="status",
+        source=[RELEASE_DELIVERED],
+        target=SOLUTION_REJECTED,
+        permission=Allowed(CUSTOMER),
+        custom=rules("Reject solution", notifies=("solution_rejected",)),
+    )
+    def reject_solution(self, by, payload):
+        """The delivered fix does not solve the customer's problem."""
+
+    @transition(
+        field="status",
+        source=[RELEASE_DELIVERED],
+        target=RESOLVED,
+        permission=Allowed(AGENT),
+        custom=rules("Resolve", notifies=("resolution",)),
+    )
+    def resolve(self, by, payload):
+        """The customer is told of the resolution; the auto-close timer starts now."""
+
+    @transition(
+        field="status",
+        source=[RELEASE_DELIVERED, RESOLVED],
+        target=CLOSED,
+        permission=Allowed(CUSTOMER),
+        custom=rules("Close"),
+    )
+    def close(self, by, payload):
+        """The customer is satisfied."""
+
+    @transition(
+        field="status",
+        source=[RESOLVED],
+        target=CLOSED,
+        permission=Allowed(SYSTEM),
+        custom=rules("Auto-close", automatic=True),
+    )
+    def auto_close(self, by, payload):
+        """Nobody objected within the configured time after the resolution."""
+
+    @transition(
+        field="status",
+        source=[CLOSED],
+        target=OPEN,
+        permission=Allowed(CUSTOMER, AGENT),
+        custom=rules("Reopen"),
+    )
+    def reopen(self, by, payload):
+        """The issue has reoccurred."""

@@ -1,0 +1,166 @@
+"""`support_center` (seed 002): spec/workflows.md §2, one transition per table row."""
+
+from django_fsm import transition
+
+from cases.models import Case
+from workflows.base import WorkflowRules
+from workflows.declarations import (
+    AGENT,
+    CUSTOMER,
+    NOTE,
+    SUB_STATUS,
+    SYSTEM,
+    Allowed,
+    Definition,
+    ReplyTrigger,
+    rules,
+)
+
+NEW = "new"
+IN_PROGRESS = "in_progress"
+PENDING = "pending"
+AWAITING_CUSTOMER_CONFIRMATION = "awaiting_customer_confirmation"
+REOPENED = "reopened"
+UPDATE_RECEIVED = "update_received"
+CLOSED = "closed"
+
+CUSTOMER_INPUT = "customer_input"
+DEVELOPMENT = "development"
+SCHEDULED_SUPPORT_SERVICE = "scheduled_support_service"
+THIRD_PARTY_PROVIDER = "third_party_provider"
+
+OPEN_STATUSES = [
+    NEW,
+    IN_PROGRESS,
+    PENDING,
+    AWAITING_CUSTOMER_CONFIRMATION,
+    REOPENED,
+    UPDATE_RECEIVED,
+]
+
+
+def waits_for_customer_or_confirmation(case) -> bool:
+    """Only `pending` with sub-status customer_input auto-closes; other sub-statuses wait on us."""
+    return case.status != PENDING or case.sub_status == CUSTOMER_INPUT
+
+
+class SupportCenterCase(WorkflowRules, Case):
+    definition = Definition(
+        key="support_center",
+        name="Support center",
+        statuses=(
+            (NEW, "New"),
+            (IN_PROGRESS, "In Progress"),
+            (PENDING, "Pending"),
+            (AWAITING_CUSTOMER_CONFIRMATION, "Awaiting Customer Confirmation"),
+            (REOPENED, "Reopened"),
+            (UPDATE_RECEIVED, "Update Received"),
+            (CLOSED, "Closed"),
+        ),
+        initial=NEW,
+        sub_statuses={
+            PENDING: (
+                (CUSTOMER_INPUT, "Customer Input"),
+                (DEVELOPMENT, "Development"),
+                (SCHEDULED_SUPPORT_SERVICE, "Scheduled Support Service"),
+                (THIRD_PARTY_PROVIDER, "Third Party Provider"),
+            )
+        },
+        repeatable=True,
+        owner_on_first_action=True,
+    )
+    reply_triggers = {
+        CUSTOMER: (ReplyTrigger("customer_comment"), ReplyTrigger("customer_update")),
+    }
+
+    class Meta:
+        proxy = True
+        verbose_name = "support center case"
+
+    @transition(
+        field="status",
+        source=[NEW, REOPENED, UPDATE_RECEIVED, PENDING],
+        target=IN_PROGRESS,
+        permission=Allowed(AGENT),
+        custom=rules("Start progress"),
+    )
+    def start_progress(self, by, payload):
+        """Support is working on the case."""
+
+    @transition(
+        field="status",
+        source=[NEW, IN_PROGRESS, REOPENED, UPDATE_RECEIVED, PENDING],
+        target=PENDING,
+        permission=Allowed(AGENT),
+        custom=rules("Set pending", requires=(SUB_STATUS,)),
+    )
+    def set_pending(self, by, payload):
+        """From `pending` itself this changes the sub-status: a new entry, so timers restart."""
+        self.sub_status = payload.sub_status
+
+    @transition(
+        field="status",
+        source=[IN_PROGRESS, REOPENED, UPDATE_RECEIVED],
+        target=AWAITING_CUSTOMER_CONFIRMATION,
+        permission=Allowed(AGENT),
+        custom=rules(
+            "Provide answer",
+            requires=(NOTE,),
+            message=NOTE,
+            posted_as_reply=True,
+            notifies=("awaiting_confirmation",),
+        ),
+    )
+    def provide_answer(self, by, payload):
+        """The answer is posted as a public reply; the customer is asked to confirm it."""
+
+    @transition(
+        field="status",
+        source=[AWAITING_CUSTOMER_CONFIRMATION],
+        target=REOPENED,
+        permission=Allowed(CUSTOMER),
+        custom=rules("Customer comment", automatic=True),
+    )
+    def customer_comment(self, by, payload):
+        """Fired by a customer's public reply to the answer: it did not settle the case."""
+
+    @transition(
+        field="status",
+        source=[PENDING],
+        target=UPDATE_RECEIVED,
+        permission=Allowed(CUSTOMER),
+        custom=rules("Customer update", automatic=True),
+    )
+    def customer_update(self, by, payload):
+        """Fired by a customer's public reply while pending, whatever the sub-status."""
+
+    @transition(
+        field="status",
+        source=[AWAITING_CUSTOMER_CONFIRMATION],
+        target=CLOSED,
+        permission=Allowed(CUSTOMER),
+        custom=rules("Confirm", notifies=("closure",)),
+    )
+    def confirm(self, by, payload):
+        """The customer confirms that the answer solved it."""
+
+    @transition(
+        field="status",
+        source=OPEN_STATUSES,
+        target=CLOSED,
+        permission=Allowed(CUSTOMER, AGENT),
+        custom=rules("Close", staff_requires=(NOTE,), notifies=("closure",)),
+    )
+    def close(self, by, payload):
+        """Agents must say why; customers need not."""
+
+    @transition(
+        field="status",
+        source=[AWAITING_CUSTOMER_CONFIRMATION, PENDING],
+        target=CLOSED,
+        conditions=[waits_for_customer_or_confirmation],
+        permission=Allowed(SYSTEM),
+        custom=rules("Auto-close", automatic=True, notifies=("closure",)),
+    )
+    def auto_close(self, by, payload):
+        """The customer let the confirmation or the request for input time out."""
