@@ -86,15 +86,15 @@ def case_create(
 def case_update(*, case: Case | int, actor, changes: dict, now=None) -> Case:
     """Edit a case's fields. The status is never among them: it changes only by transitions."""
     now = now or timezone.now()
-    if "status" in changes:
-        raise InvalidInput.field("status", "The status changes only through transitions.")
     role = role_of(actor)
     allowed = EDITABLE_BY_STAFF if is_staff_role(role) else EDITABLE_BY_CUSTOMERS
     with transaction.atomic():
         locked = lock_case(case, actor)
+        if "status" in changes:
+            raise InvalidInput.field("status", "The status changes only through transitions.")
         for name in changes:
             if name not in allowed:
-                raise Forbidden(f"A {role} may not change {name}.")
+                raise Forbidden(f"The {role} role may not change {name}.")
         if "assignee" in changes and not locked.may_set_assignee(role):
             raise Forbidden(f"In the {locked.workflow} workflow only managers set the assignee.")
         _refuse_update(locked, role)
@@ -186,10 +186,10 @@ def case_delete(*, case: Case | int, actor, now=None) -> Case:
         if rules is None:
             raise Conflict(f"Cases of the {locked.workflow} workflow cannot be deleted.")
         if role not in rules:
-            raise Forbidden(f"A {role} may not delete cases.")
+            raise Forbidden(f"The {role} role may not delete cases.")
         if locked.status not in rules[role]:
             raise Conflict(
-                f"A {role} may not delete a case that is {locked.status}.", status=locked.status
+                f"The {role} role may not delete a case that is {locked.status}.", status=locked.status
             )
         locked.deleted_at = now
         locked.deleted_by = actor

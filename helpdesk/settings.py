@@ -72,9 +72,13 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = env_str("DATABASE_URL", "")
+if not DATABASE_URL:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'helpdesk.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'helpdesk.sqlite3'}"),
+        DATABASE_URL,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
@@ -151,6 +155,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 25,
 }
@@ -161,6 +167,22 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "api.serializers.fields.STATUS_CHOICES",
+        "SubStatusEnum": "api.serializers.fields.SUB_STATUS_CHOICES",
+        "TransitionNameEnum": "api.serializers.fields.TRANSITION_CHOICES",
+        "RoleEnum": "api.serializers.fields.ROLE_CHOICES",
+        "ActorRoleEnum": "api.serializers.fields.ACTOR_ROLE_CHOICES",
+        "WorkflowKeyEnum": "api.serializers.fields.WORKFLOW_CHOICES",
+        "PriorityEnum": "api.serializers.fields.PRIORITY_CHOICES",
+        "ChannelEnum": "api.serializers.fields.CHANNEL_CHOICES",
+        "NotificationKindEnum": "api.serializers.fields.NOTIFICATION_KIND_CHOICES",
+        "UpcomingActionEnum": "api.serializers.fields.UPCOMING_ACTION_CHOICES",
+    },
 }
 
 LOGGING = {
@@ -168,4 +190,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's own handlers would print each request warning a second time.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -60,12 +60,14 @@ def apply_transition(
         raise UnknownTransition(f"The {case.workflow} workflow has no transition {name!r}.")
     rules = info.rules
 
+    if case.deleted_at is not None:
+        raise Conflict("This case is deleted; a manager can restore it.", status=case.status)
     if rules.automatic and not automatic:
         if info.roles == (SYSTEM,):
             raise Forbidden(f"Only the automations perform {name}.")
         raise _unavailable(case, actor, f"{name} happens by itself and cannot be requested.")
     if role not in info.roles:
-        raise Forbidden(f"A {role} may not perform {name}.")
+        raise Forbidden(f"The {role} role may not perform {name}.")
     if rules.via_release and not via_release:
         raise _unavailable(case, actor, f"{name} happens only by delivering a release.")
     if not _is_available(case, name):

@@ -1,0 +1,21 @@
+"""The API reads JSON only, and no more than 1 MiB of it (413 beyond)."""
+
+from io import BytesIO
+
+from django.conf import settings
+from rest_framework.parsers import JSONParser
+
+from api.errors import PayloadTooLarge
+
+
+class LimitedJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        request = (parser_context or {}).get("request")
+        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise PayloadTooLarge()
+        body = stream.read(limit + 1)
+        if len(body) > limit:
+            raise PayloadTooLarge()
+        return super().parse(BytesIO(body), media_type, parser_context)

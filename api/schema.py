@@ -1,0 +1,63 @@
+"""OpenAPI details that apply to every operation: the error bodies the API can answer with."""
+
+ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+    "additionalProperties": True,
+    "description": "An error; validation errors add a list of messages per field.",
+}
+CONFLICT = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "status": {"type": "string", "description": "The case's current status."},
+        "available_transitions": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "What this user may do instead, now.",
+        },
+    },
+    "required": ["detail"],
+    "additionalProperties": True,
+}
+DESCRIPTIONS = {
+    "400": "Invalid input: `detail`, and a list of messages per field.",
+    "401": "No token, or a bad one (`WWW-Authenticate: Token`).",
+    "403": "The user's role may not do this.",
+    "404": "Not found, or not visible to this user.",
+    "409": "Not possible in the current status: `detail`, `status`, `available_transitions`.",
+    "413": "The JSON body is larger than 1 MiB.",
+    "415": "The body is not JSON.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Describe, on every operation, each error answer it can give, with its body's schema."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR
+    schemas["Conflict"] = CONFLICT
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = ["400", "403"]
+            if operation.get("security") != [{}] and operation.get("operationId") != (
+                "auth_token_create"
+            ):
+                codes.append("401")
+            if "{" in path:
+                codes.append("404")
+            if method in ("post", "patch", "put", "delete"):
+                codes += ["409"]
+            if method in ("post", "patch", "put"):
+                codes += ["413", "415"]
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                schema = "Conflict" if code == "409" else "Error"
+                existing = responses.get(code, {})
+                responses[code] = {
+                    "description": existing.get("description") or DESCRIPTIONS[code],
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+                    },
+                }
+    return result

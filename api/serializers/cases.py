@@ -1,0 +1,133 @@
+"""Cases as the API shows them, and the shapes of what clients send to create or change one."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.serializers.fields import (
+    CHANNEL_CHOICES,
+    STATUS_CHOICES,
+    SUB_STATUS_CHOICES,
+    TRANSITION_CHOICES,
+    UPCOMING_ACTION_CHOICES,
+    WORKFLOW_CHOICES,
+    IdField,
+    PriorityField,
+)
+from cases.models import Case, Organization, Queue, User
+from cases.roles import Role
+from workflows.registry import as_workflow_case
+from workflows.services import available_transitions
+
+
+class UpcomingSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=UPCOMING_ACTION_CHOICES)
+    at = serializers.DateTimeField()
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A case for the user who asked: `available_transitions` depends on who that is."""
+
+    workflow = serializers.ChoiceField(choices=WORKFLOW_CHOICES, read_only=True)
+    status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True)
+    status_label = serializers.SerializerMethodField()
+    sub_status = serializers.SerializerMethodField()
+    sub_status_label = serializers.SerializerMethodField()
+    priority = PriorityField(read_only=True)
+    channel = serializers.ChoiceField(choices=CHANNEL_CHOICES, read_only=True)
+    upcoming = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "queue",
+            "workflow",
+            "subject",
+            "description",
+            "status",
+            "status_label",
+            "sub_status",
+            "sub_status_label",
+            "priority",
+            "channel",
+            "organization",
+            "requester",
+            "assignee",
+            "created_at",
+            "updated_at",
+            "status_changed_at",
+            "first_response_due_at",
+            "first_responded_at",
+            "closed_at",
+            "repeat_of",
+            "close_notes",
+            "deleted_at",
+            "upcoming",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+    def get_status_label(self, case) -> str:
+        return as_workflow_case(case).definition.label(case.status)
+
+    @extend_schema_field(serializers.ChoiceField(choices=SUB_STATUS_CHOICES, allow_null=True))
+    def get_sub_status(self, case):
+        return case.sub_status or None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_sub_status_label(self, case):
+        if not case.sub_status:
+            return None
+        return as_workflow_case(case).definition.sub_status_label(case.status, case.sub_status)
+
+    @extend_schema_field(UpcomingSerializer(many=True))
+    def get_upcoming(self, case):
+        from workflows.automations import upcoming  # TEMP: lazy until automations land
+
+        return [{"action": item["action"], "at": item["at"]} for item in upcoming(case)]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(TRANSITION_CHOICES)))
+    def get_available_transitions(self, case):
+        return available_transitions(case, self.context["request"].user)
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    queue = serializers.PrimaryKeyRelatedField(queryset=Queue.objects.all())
+    subject = serializers.CharField(max_length=255)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=20_000
+    )
+    priority = PriorityField(required=False)
+    channel = serializers.ChoiceField(choices=CHANNEL_CHOICES, required=False)
+    requester = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.CUSTOMER), required=False
+    )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+
+
+class CaseUpdateSerializer(serializers.Serializer):
+    """The editable fields; which of them a role may change is the service's rule (403)."""
+
+    subject = serializers.CharField(max_length=255, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    priority = PriorityField(required=False)
+    assignee = IdField(required=False, allow_null=True)
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    """Payload of a transition; which fields a transition requires is in its workflow."""
+
+    note = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    close_notes = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    sub_status = serializers.ChoiceField(choices=SUB_STATUS_CHOICES, required=False)
+    assignee = IdField(required=False)
+
+
+class RepeatSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=255, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)

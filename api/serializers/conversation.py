@@ -1,0 +1,72 @@
+"""The conversation, the history and the notifications of a case."""
+
+from rest_framework import serializers
+
+from api.serializers.fields import (
+    ACTOR_ROLE_CHOICES,
+    NOTIFICATION_KIND_CHOICES,
+    STATUS_CHOICES,
+    TRANSITION_CHOICES,
+)
+from cases.models import Comment, HistoryEntry
+from cases.roles import is_staff_role, role_of
+from notifications.models import Notification
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    body = serializers.CharField(max_length=20_000)
+    internal = serializers.BooleanField(required=False, default=False)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "body", "internal", "author", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class PostedCommentSerializer(CommentSerializer):
+    """The answer to a new comment: `case_status` is the status after any automatic transition
+    the comment caused."""
+
+    case_status = serializers.ChoiceField(
+        choices=STATUS_CHOICES, source="case.status", read_only=True
+    )
+
+    class Meta(CommentSerializer.Meta):
+        fields = [*CommentSerializer.Meta.fields, "case_status"]
+
+
+class HistoryEntrySerializer(serializers.ModelSerializer):
+    transition = serializers.ChoiceField(choices=TRANSITION_CHOICES)
+    source = serializers.ChoiceField(choices=STATUS_CHOICES)
+    target = serializers.ChoiceField(choices=STATUS_CHOICES)
+    actor_role = serializers.ChoiceField(choices=ACTOR_ROLE_CHOICES)
+    note = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HistoryEntry
+        fields = [
+            "id",
+            "transition",
+            "source",
+            "target",
+            "actor",
+            "actor_role",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_note(self, entry) -> str | None:
+        """Customers see that a case was blocked, never the internal note saying why."""
+        if entry.note_internal and not is_staff_role(role_of(self.context["request"].user)):
+            return None
+        return entry.note
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=NOTIFICATION_KIND_CHOICES)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "case", "recipient", "scheduled_for", "sent_at", "read_at"]
+        read_only_fields = fields

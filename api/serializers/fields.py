@@ -1,0 +1,50 @@
+"""Fields and enums shared by the serializers, derived from the models and the workflows."""
+
+from rest_framework import serializers
+
+from cases.models import Channel, Priority
+from cases.roles import SYSTEM, Role
+from notifications.models import Kind
+from workflows.metadata import all_workflows
+from workflows.registry import WORKFLOWS
+
+# Every enum of the API, named once here (see SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+WORKFLOW_CHOICES = list(WORKFLOWS)
+STATUS_CHOICES = sorted({key for info in all_workflows() for key, _ in info.statuses})
+SUB_STATUS_CHOICES = sorted(
+    {key for info in all_workflows() for subs in info.sub_statuses.values() for key, _ in subs}
+)
+TRANSITION_CHOICES = sorted({t.name for info in all_workflows() for t in info.transitions})
+ROLE_CHOICES = [*Role.values]
+
+# Ids are 64-bit: anything longer is no id at all (and must not reach the database as one).
+MAX_ID = 2**63 - 1
+ID_PATTERN = r"[0-9]{1,18}"
+ACTOR_ROLE_CHOICES = [*Role.values, SYSTEM]
+PRIORITY_CHOICES = Priority.keys()
+CHANNEL_CHOICES = list(Channel.values)
+NOTIFICATION_KIND_CHOICES = list(Kind.values)
+UPCOMING_ACTION_CHOICES = [
+    "auto_close",
+    "reminder",
+    "closure_notification",
+    "first_response_breach",
+]
+
+
+class IdField(serializers.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class PriorityField(serializers.ChoiceField):
+    """Priorities are stored as ranks (for ordering) and spoken by name."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=PRIORITY_CHOICES, **kwargs)
+
+    def to_representation(self, value):
+        return Priority(value).key
+
+    def to_internal_value(self, data):
+        return Priority.from_key(super().to_internal_value(data))

@@ -1,0 +1,32 @@
+"""Surveys and releases."""
+
+from rest_framework import serializers
+
+from api.serializers.fields import IdField
+from cases.models import Queue, Release, Survey
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
+
+    class Meta:
+        model = Survey
+        fields = ["id", "case", "rating", "comment", "created_at"]
+        read_only_fields = ["id", "case", "created_at"]
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    queue = serializers.PrimaryKeyRelatedField(queryset=Queue.objects.all())
+    cases = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    name = serializers.CharField(max_length=100)
+
+    class Meta:
+        model = Release
+        fields = ["id", "name", "queue", "delivered_at", "cases"]
+        read_only_fields = ["id", "delivered_at", "cases"]
+        validators = []
+
+
+class ReleaseCaseSerializer(serializers.Serializer):
+    case = IdField()

@@ -1,0 +1,66 @@
+"""People and places: the signed-in user, organizations, users, queues."""
+
+from datetime import timedelta
+
+from rest_framework import serializers
+
+from api.serializers.fields import ROLE_CHOICES, WORKFLOW_CHOICES
+from cases.models import Organization, Queue, User
+
+
+class MeSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, source="effective_role", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "role", "organization"]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(choices=ROLE_CHOICES)
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}
+    )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), allow_null=True, required=False
+    )
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    username = serializers.CharField(max_length=150)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "password", "email", "role", "organization"]
+
+
+TIMER_FIELDS = [
+    "first_response_urgent",
+    "first_response_high",
+    "first_response_normal",
+    "first_response_low",
+    "confirmation_auto_close_after",
+    "customer_input_auto_close_after",
+    "customer_input_reminder_after",
+    "closure_notification_after",
+    "resolved_auto_close_after",
+]
+
+
+class QueueSerializer(serializers.ModelSerializer):
+    workflow = serializers.ChoiceField(choices=WORKFLOW_CHOICES)
+
+    class Meta:
+        model = Queue
+        fields = ["id", "name", "workflow", *TIMER_FIELDS]
+        extra_kwargs = {
+            "name": {"validators": []},
+            **{
+                name: {"min_value": timedelta(minutes=1), "max_value": timedelta(days=3650)}
+                for name in TIMER_FIELDS
+            },
+        }

@@ -1,0 +1,245 @@
+"""Cases and everything done to one: edits, deletes, comments, history, transitions, follow-ups,
+surveys and notifications. Each action looks the case up through `cases_visible_to` (404),
+validates the body's shape and hands the decision to one service."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import filters, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from api.filters import CaseFilter
+from api.permissions import IsStaff
+from api.serializers.cases import (
+    CaseCreateSerializer,
+    CaseSerializer,
+    CaseUpdateSerializer,
+    RepeatSerializer,
+    TransitionRequestSerializer,
+)
+from api.serializers.conversation import (
+    CommentSerializer,
+    HistoryEntrySerializer,
+    NotificationSerializer,
+    PostedCommentSerializer,
+)
+from api.serializers.fields import ID_PATTERN, TRANSITION_CHOICES
+from api.serializers.follow_up import SurveySerializer
+from cases import services
+from cases.errors import NotVisible
+from cases.models import Case
+from cases.roles import is_staff_role, role_of
+from cases.selectors import cases_visible_to, visible_case
+from notifications.models import Notification
+from workflows.services import perform_transition
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: `detail` and a list of messages per field."),
+    403: OpenApiResponse(description="The role may not do this."),
+    404: OpenApiResponse(description="No such case for this user."),
+    409: OpenApiResponse(
+        description="Not possible in the case's current status: `detail`, `status` and "
+        "`available_transitions`."
+    ),
+}
+
+
+def errors(*codes):
+    return {code: ERRORS[code] for code in codes}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Cases this user may see"),
+    retrieve=extend_schema(summary="One case", responses={200: CaseSerializer, **errors(404)}),
+    create=extend_schema(
+        summary="Open a case",
+        request=CaseCreateSerializer,
+        responses={201: CaseSerializer, **errors(400, 403)},
+    ),
+    partial_update=extend_schema(
+        summary="Edit a case's fields (never its status)",
+        request=CaseUpdateSerializer,
+        responses={200: CaseSerializer, **errors(400, 403, 404, 409)},
+    ),
+    destroy=extend_schema(
+        summary="Soft-delete a case (customer_service)",
+        responses={204: None, **errors(403, 404, 409)},
+    ),
+)
+class CaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilter
+    filter_backends = [
+        *viewsets.GenericViewSet.filter_backends,
+        filters.SearchFilter,
+        filters.OrderingFilter,
+    ]
+    search_fields = ["subject", "description", "reference"]
+    ordering_fields = ["created_at", "updated_at", "priority", "status_changed_at"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        unsent = Notification.objects.filter(sent_at__isnull=True)
+        return (
+            cases_visible_to(self.request.user)
+            .select_related("queue")
+            .prefetch_related(Prefetch("notifications", queryset=unsent))
+        )
+
+    def get_object(self):
+        try:
+            return self.get_queryset().get(pk=self.kwargs["pk"])
+        except Case.DoesNotExist:
+            raise NotVisible("No such case.") from None
+
+    def _answer(self, case, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=case.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = CaseCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.case_create(actor=request.user, **serializer.validated_data)
+        return self._answer(case, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        case = visible_case(request.user, kwargs["pk"])
+        serializer = CaseUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        if "status" in request.data:
+            changes["status"] = request.data["status"]  # refused by the service: 400
+        case = services.case_update(case=case, actor=request.user, changes=changes)
+        return self._answer(case)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        services.case_delete(case=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Restore a soft-deleted case (managers)",
+        request=None,
+        responses={200: CaseSerializer, **errors(403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def restore(self, request, pk=None):
+        case = services.case_restore(case=self.get_object(), actor=request.user)
+        return self._answer(case)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The conversation, oldest first",
+        responses=CommentSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Post a public reply or an internal note",
+        request=CommentSerializer,
+        responses={201: PostedCommentSerializer, **errors(400, 404, 409)},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def comments(self, request, pk=None):
+        case = visible_case(request.user, pk)
+        if request.method == "GET":
+            comments = case.comments.order_by("created_at", "id")
+            if not is_staff_role(role_of(request.user)):
+                comments = comments.filter(internal=False)
+            return Response(CommentSerializer(comments, many=True).data)
+        serializer = CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.comment_post(case=case, author=request.user, **serializer.validated_data)
+        return Response(PostedCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Status history, oldest first", responses={200: HistoryEntrySerializer(many=True)}
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request, pk=None):
+        case = visible_case(request.user, pk)
+        entries = case.history.order_by("created_at", "id")
+        return Response(
+            HistoryEntrySerializer(entries, many=True, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(
+        summary="Perform a transition",
+        description="Payload fields as the workflow needs (see /api/workflows/).",
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=TRANSITION_CHOICES)],
+        request=TransitionRequestSerializer,
+        responses={200: CaseSerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"transitions/(?P<name>[^/]+)",
+        filter_backends=[],
+    )
+    def transition(self, request, pk=None, name=None):
+        case = visible_case(request.user, pk)
+        serializer = TransitionRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = perform_transition(
+            case=case, name=name, actor=request.user, **serializer.validated_data
+        )
+        return self._answer(case)
+
+    @extend_schema(
+        summary="Open a repeat (clone) of a closed case",
+        request=RepeatSerializer,
+        responses={201: CaseSerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def repeat(self, request, pk=None):
+        serializer = RepeatSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.case_repeat(case=pk, actor=request.user, **serializer.validated_data)
+        return self._answer(case, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Answer the satisfaction survey",
+        request=SurveySerializer,
+        responses={201: SurveySerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def survey(self, request, pk=None):
+        case = visible_case(request.user, pk)
+        serializer = SurveySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        survey = services.survey_submit(case=case, actor=request.user, **serializer.validated_data)
+        return Response(SurveySerializer(survey).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Notifications about this case (agents, managers)",
+        responses={200: NotificationSerializer(many=True), **errors(403, 404)},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filter_backends=[],
+        permission_classes=[IsAuthenticated, IsStaff],
+    )
+    def notifications(self, request, pk=None):
+        case = visible_case(request.user, pk)
+        rows = case.notifications.order_by("scheduled_for", "id")
+        return Response(NotificationSerializer(rows, many=True).data)

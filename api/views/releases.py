@@ -1,0 +1,74 @@
+"""Releases of release_tracking queues: created, filled with finished cases, delivered at once."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api.permissions import IsStaff
+from api.serializers.fields import ID_PATTERN
+from api.serializers.follow_up import ReleaseCaseSerializer, ReleaseSerializer
+from cases import services
+from cases.errors import NotVisible
+from cases.models import Release
+from workflows.services import deliver_release
+
+REFUSALS = {
+    400: OpenApiResponse(description="Invalid input."),
+    403: OpenApiResponse(description="Only agents and managers."),
+    404: OpenApiResponse(description="No such release or case."),
+    409: OpenApiResponse(description="The release is delivered, or a case is not ready."),
+}
+
+
+class ReleaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Release.objects.prefetch_related("items").order_by("-created_at", "-id")
+    serializer_class = ReleaseSerializer
+    permission_classes = [IsStaff]
+    lookup_value_regex = ID_PATTERN
+
+    def get_object(self):
+        try:
+            return self.get_queryset().get(pk=self.kwargs["pk"])
+        except Release.DoesNotExist:
+            raise NotVisible("No such release.") from None
+
+    def _answer(self, release, code=status.HTTP_200_OK):
+        return Response(ReleaseSerializer(self.get_queryset().get(pk=release.pk)).data, status=code)
+
+    @extend_schema(responses={201: ReleaseSerializer, **REFUSALS})
+    def create(self, request, *args, **kwargs):
+        serializer = ReleaseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        release = services.release_create(actor=request.user, **serializer.validated_data)
+        return self._answer(release, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Add a case that is done, awaiting release",
+        request=ReleaseCaseSerializer,
+        responses={200: ReleaseSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def cases(self, request, pk=None):
+        release = self.get_object()
+        serializer = ReleaseCaseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.release_add_case(
+            release=release, case=serializer.validated_data["case"], actor=request.user
+        )
+        return self._answer(release)
+
+    @extend_schema(
+        summary="Deliver the release: every case in it moves to release_delivered at once",
+        request=None,
+        responses={200: ReleaseSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def deliver(self, request, pk=None):
+        release = deliver_release(release=self.get_object(), actor=request.user)
+        return self._answer(release)
