@@ -17,9 +17,10 @@ $(STAMP): requirements/dev.lock pyproject.toml
 
 install: $(STAMP)
 
-## run: install, migrate, load demo data, then serve the web app with a Celery worker and beat
+## run: install, migrate, install the beat schedule, load demo data, then serve the web app with a Celery worker and beat
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_schedules
 	$(BIN)/python manage.py load_demo_data
 	@echo "Helpdesk at http://$(HOST):$(PORT)/  (Ctrl-C stops the web app, worker and beat)"
 	@trap 'kill 0' INT TERM EXIT; \

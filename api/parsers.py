@@ -3,6 +3,7 @@
 from io import BytesIO
 
 from django.conf import settings
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from api.errors import PayloadTooLarge
@@ -18,4 +19,8 @@ class LimitedJSONParser(JSONParser):
         body = stream.read(limit + 1)
         if len(body) > limit:
             raise PayloadTooLarge()
-        return super().parse(BytesIO(body), media_type, parser_context)
+        try:
+            return super().parse(BytesIO(body), media_type, parser_context)
+        except RecursionError:
+            # A few hundred kilobytes of "[[[[..." exhaust the decoder's stack: a client error.
+            raise ParseError("JSON parse error - nested too deeply.") from None

@@ -44,7 +44,7 @@ def add_error_responses(result, generator, request, public):
                 "auth_token_create"
             ):
                 codes.append("401")
-            if "{" in path:
+            if "{" in path or _is_paginated(operation):
                 codes.append("404")
             if method in ("post", "patch", "put", "delete"):
                 codes += ["409"]
@@ -54,10 +54,18 @@ def add_error_responses(result, generator, request, public):
             for code in codes:
                 schema = "Conflict" if code == "409" else "Error"
                 existing = responses.get(code, {})
+                default = DESCRIPTIONS[code]
+                if code == "404" and "{" not in path:
+                    default = "No such page."
                 responses[code] = {
-                    "description": existing.get("description") or DESCRIPTIONS[code],
+                    "description": existing.get("description") or default,
                     "content": {
                         "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
                     },
                 }
     return result
+
+
+def _is_paginated(operation) -> bool:
+    """A page number past the last page answers 404."""
+    return any(parameter.get("name") == "page" for parameter in operation.get("parameters", []))

@@ -37,11 +37,13 @@ def case_create(
     now = now or timezone.now()
     role = role_of(actor)
     if role == Role.CUSTOMER:
-        if requester is not None and requester != actor:
+        # A repeat case keeps the original's requester, even when a colleague opens it (spec §1).
+        own = repeat_of.requester if repeat_of is not None else actor
+        if requester is not None and requester != own:
             raise Forbidden("Customers open cases for themselves only.")
         if organization is not None and organization.pk != actor.organization_id:
             raise Forbidden("Customers open cases for their own organization only.")
-        requester = actor
+        requester = own
         channel = channel or Channel.PORTAL
     elif is_staff_role(role):
         if requester is None:
@@ -115,7 +117,7 @@ def case_update(*, case: Case | int, actor, changes: dict, now=None) -> Case:
             value = changes["assignee"]
             locked.assignee = None if value is None else staff_member(value, "assignee")
         locked.save()
-        fire_triggers(locked, locked.edit_triggers.get(role, ()), actor, now=now)
+        fire_triggers(locked, _triggers_for(locked.edit_triggers, role), actor, now=now)
     return locked
 
 
@@ -143,7 +145,7 @@ def comment_post(
             else:
                 locked.customer_replied_at = now
             locked.save()
-            fire_triggers(locked, locked.reply_triggers.get(role, ()), author, now=now)
+            fire_triggers(locked, _triggers_for(locked.reply_triggers, role), author, now=now)
             notify(Kind.PUBLIC_REPLY, case=locked, actor=author, now=now, occasion=f"c{comment.pk}")
         else:
             locked.save(update_fields=["updated_at"])
@@ -189,7 +191,8 @@ def case_delete(*, case: Case | int, actor, now=None) -> Case:
             raise Forbidden(f"The {role} role may not delete cases.")
         if locked.status not in rules[role]:
             raise Conflict(
-                f"The {role} role may not delete a case that is {locked.status}.", status=locked.status
+                f"The {role} role may not delete a case that is {locked.status}.",
+                status=locked.status,
             )
         locked.deleted_at = now
         locked.deleted_by = actor
@@ -282,6 +285,14 @@ def release_add_case(*, release: Release | int, case: Case | int, actor) -> Rele
 def _visible_case(case: Case | int, actor) -> Case:
     found = visible_case(actor, case.pk if isinstance(case, Case) else case)
     return workflow_model(found.workflow).objects.get(pk=found.pk)
+
+
+def _triggers_for(triggers: dict, role: str) -> tuple:
+    """The automatic transitions `role` fires; a manager may do whatever an agent may, so an
+    agent's reply (e.g. technical_support's start_work) fires the same for a manager."""
+    if role == Role.MANAGER and role not in triggers:
+        return triggers.get(Role.AGENT, ())
+    return triggers.get(role, ())
 
 
 def _refuse_update(case, role: str) -> None:

@@ -86,6 +86,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Waiting for the write lock beats failing with "database is locked" when the web app, the
     # worker and beat share one SQLite file in development.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Each transaction takes the write lock when it begins, so it waits for that timeout
+    # instead of failing at once when a read turns into a write; and the automations' "lock,
+    # re-check, act" holds on SQLite too.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "cases.User"
@@ -105,6 +109,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+if DEBUG:
+    # WhiteNoise warns about a missing root; in development `collectstatic` has not run.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -124,28 +131,51 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# Seconds: an unresponsive mail server fails the attempt (retried with backoff) instead of
+# holding a worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Helpdesk <helpdesk@localhost>")
 
-# Celery: Redis when REDIS_URL is set, otherwise a filesystem broker that needs no server.
+# Celery: Redis when REDIS_URL is set, otherwise a filesystem broker that needs no server (its
+# folders are created by helpdesk/celery.py).
 REDIS_URL = env_str("REDIS_URL", "")
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost//")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-processed"),
+        # Exchange bindings and worker control; kombu's default is ./control in the cwd.
+        "control_folder": str(VAR_DIR / "broker-control"),
     }
-    if CELERY_BROKER_URL.startswith("filesystem://")
-    else {}
-)
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Without these a Redis host that drops packets holds a request for the OS's TCP timeout.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# A web request must never wait on an unreachable broker: the outbox keeps the message and the
+# delivery sweep sends it. So publishing makes one connection attempt (kombu's default is to
+# retry with 2-second sleeps) and retries once at once, which is enough to reconnect after a
+# broker restart. The worker and beat reconnect on their own (broker_connection_max_retries).
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Deployments sharing one Redis (or a test's own worker) keep their messages apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+# The console email backend (development) prints in the worker: that is news, not a warning.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
+# No result backend, so beat has no results to expire (no `celery.backend_cleanup` entry).
+CELERY_RESULT_EXPIRES = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A web request must never hang on an unreachable broker: the outbox keeps the message.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("max_retries", 1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

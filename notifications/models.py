@@ -32,6 +32,11 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set after a failed attempt: not retried before then (exponential backoff).",
+    )
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -43,6 +48,8 @@ class Notification(models.Model):
                 name="notification_due_idx",
             ),
             models.Index(fields=["case", "scheduled_for"], name="notification_case_idx"),
+            # The reminder sweep asks "was this case reminded since it entered its status?".
+            models.Index(fields=["case", "kind", "created_at"], name="notification_case_kind_idx"),
             models.Index(fields=["recipient", "-scheduled_for"], name="notification_recipient_idx"),
         ]
 

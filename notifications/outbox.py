@@ -32,18 +32,29 @@ def delay_of(kind: str, case) -> timedelta:
 
 
 def recipients_of(kind: str, case, actor) -> list[User]:
+    """Who hears of `kind`. The customer hears of a closure even when they closed the case: the
+    spec's closure notification comes a day after every closing. A deactivated customer still
+    gets the row (delivery sends them no email): the row is also the record that a timer acted,
+    e.g. that this entry was reminded."""
     if kind in TO_CUSTOMER:
         people = [case.requester]
     elif kind in TO_OWNER_OR_MANAGERS:
-        people = [case.assignee] if case.assignee_id else list(managers())
+        people = [case.assignee] if _active_assignee(case) else list(managers())
     elif kind == Kind.PUBLIC_REPLY:
+        # The other side of the conversation; nobody is told of their own reply.
         if is_staff_role(role_of(actor)):
             people = [case.requester]
         else:
             people = [case.assignee] if case.assignee_id else []
+        people = [person for person in people if person != actor]
     else:
         raise ValueError(f"Unknown notification kind {kind!r}")
-    return [person for person in people if person.is_active and person != actor]
+    return people
+
+
+def _active_assignee(case) -> bool:
+    """An owner who has left cannot act on a breach or a rejection: the managers must."""
+    return case.assignee_id is not None and case.assignee.is_active
 
 
 def managers():

@@ -2,8 +2,10 @@
 and the rule that tests needing PostgreSQL or Redis skip locally but fail in CI."""
 
 import os
+from functools import cache
 
 import pytest
+import redis
 from django.db import connection
 
 from cases import services
@@ -18,11 +20,26 @@ from tests.factories import (
 from workflows.registry import WORKFLOWS
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Tests that need Redis use the project's (REDIS_URL) or, locally, a database of their own.
+REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
+
+
+@cache
+def _redis_reachable() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
 
 
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         message = "needs PostgreSQL (set DATABASE_URL=postgres://...)"
+        if IN_CI:
+            pytest.fail(f"CI: {message}")
+        pytest.skip(message)
+    if item.get_closest_marker("redis") and not _redis_reachable():
+        message = f"needs Redis at {REDIS_TEST_URL} (set REDIS_URL=redis://...)"
         if IN_CI:
             pytest.fail(f"CI: {message}")
         pytest.skip(message)
@@ -34,6 +51,11 @@ def _celery_eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def redis_url():
+    return REDIS_TEST_URL
 
 
 @pytest.fixture

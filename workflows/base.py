@@ -1,6 +1,6 @@
 """What every workflow proxy shares; each workflow module overrides what its spec section says."""
 
-from workflows.declarations import Definition, ReplyTrigger
+from workflows.declarations import Definition, ReplyTrigger, Timer
 
 
 class WorkflowRules:
@@ -14,6 +14,8 @@ class WorkflowRules:
     edit_triggers: dict[str, tuple[ReplyTrigger, ...]] = {}
     # Who may soft-delete, from which statuses; None: cases of this workflow are never deleted.
     deletable_from: dict[str, frozenset[str]] | None = None
+    # What the automations do to a case left long enough in a status (see workflows.automations).
+    timers: tuple[Timer, ...] = ()
 
     def update_refusal(self, role: str) -> str | None:
         """Why `role` may not edit, reply to or annotate the case now (409), or None."""

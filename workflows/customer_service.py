@@ -23,6 +23,7 @@ CLOSED = "closed"
 
 
 def has_assignee(case) -> bool:
+    """A manager has assigned the case to an agent, who may now accept it."""
     return case.assignee_id is not None
 
 

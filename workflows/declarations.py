@@ -79,6 +79,31 @@ def rules(label: str, **kwargs) -> dict:
     return {"rules": Rules(label=label, **kwargs)}
 
 
+# What a timer does when it runs out.
+AUTO_CLOSE = "auto_close"
+REMINDER = "reminder"
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A timed automation of the spec: once a case has stayed `after` (the name of the Queue
+    setting holding the duration) in `status` (and `sub_status`, when given), `action` happens,
+    at most once per entry into that status. The sweeps and each case's `upcoming` list both
+    read these, so what a case is told and what the automations do cannot disagree."""
+
+    action: str
+    status: str
+    after: str
+    sub_status: str | None = None
+
+    def __post_init__(self):
+        if self.action not in (AUTO_CLOSE, REMINDER):
+            raise ValueError(f"Unknown timer action {self.action!r}")
+
+    def applies_to(self, status: str, sub_status: str) -> bool:
+        return status == self.status and self.sub_status in (None, sub_status)
+
+
 @dataclass(frozen=True)
 class ReplyTrigger:
     """An automatic transition fired by a public reply from a role, optionally only from some

@@ -4,6 +4,7 @@ The API's /api/workflows/, the portals and the `show_workflows` command all read
 people are shown is what the code does.
 """
 
+import inspect
 from dataclasses import dataclass
 from functools import cache
 
@@ -71,10 +72,7 @@ def describe(key: str) -> WorkflowInfo:
                 target=first.target,
                 roles=tuple(first.permission.sorted_roles()),
                 rules=rules,
-                conditions=tuple(
-                    (condition.__doc__ or condition.__name__).strip().split("\n")[0]
-                    for condition in first.conditions
-                ),
+                conditions=tuple(_explain(condition) for condition in first.conditions),
             )
         )
     infos.sort(key=lambda info: getattr(model, info.name).__wrapped__.__code__.co_firstlineno)
@@ -86,6 +84,12 @@ def describe(key: str) -> WorkflowInfo:
         sub_statuses=definition.sub_statuses,
         transitions=tuple(infos),
     )
+
+
+def _explain(condition) -> str:
+    """A condition in words: the first paragraph of its docstring, on one line."""
+    paragraph = inspect.getdoc(condition).split("\n\n")[0] if condition.__doc__ else ""
+    return " ".join(paragraph.split()) or condition.__name__.replace("_", " ")
 
 
 def all_workflows() -> list[WorkflowInfo]:

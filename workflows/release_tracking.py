@@ -11,11 +11,13 @@ from workflows.base import WorkflowRules
 from workflows.declarations import (
     AGENT,
     ASSIGNEE,
+    AUTO_CLOSE,
     CUSTOMER,
     NOTE,
     SYSTEM,
     Allowed,
     Definition,
+    Timer,
     rules,
 )
 
@@ -69,6 +71,8 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         # A closed case can be reopened when the issue reoccurs.
         closed_is_final=False,
     )
+    # Spec §4: closes 7 days (a queue setting) after the customer is told of the resolution.
+    timers = (Timer(AUTO_CLOSE, RESOLVED, after="resolved_auto_close_after"),)
 
     class Meta:
         proxy = True

@@ -6,13 +6,16 @@ from cases.models import Case
 from workflows.base import WorkflowRules
 from workflows.declarations import (
     AGENT,
+    AUTO_CLOSE,
     CUSTOMER,
     NOTE,
+    REMINDER,
     SUB_STATUS,
     SYSTEM,
     Allowed,
     Definition,
     ReplyTrigger,
+    Timer,
     rules,
 )
 
@@ -72,6 +75,14 @@ class SupportCenterCase(WorkflowRules, Case):
     reply_triggers = {
         CUSTOMER: (ReplyTrigger("customer_comment"), ReplyTrigger("customer_update")),
     }
+    # Spec §2 timers (durations are queue settings; defaults 14, 28 and 7 days).
+    timers = (
+        Timer(AUTO_CLOSE, AWAITING_CUSTOMER_CONFIRMATION, after="confirmation_auto_close_after"),
+        Timer(
+            AUTO_CLOSE, PENDING, sub_status=CUSTOMER_INPUT, after="customer_input_auto_close_after"
+        ),
+        Timer(REMINDER, PENDING, sub_status=CUSTOMER_INPUT, after="customer_input_reminder_after"),
+    )
 
     class Meta:
         proxy = True

@@ -1,6 +1,5 @@
 """Cases as the API shows them, and the shapes of what clients send to create or change one."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,6 +15,7 @@ from api.serializers.fields import (
 )
 from cases.models import Case, Organization, Queue, User
 from cases.roles import Role
+from workflows.automations import upcoming
 from workflows.registry import as_workflow_case
 from workflows.services import available_transitions
 
@@ -77,7 +77,7 @@ class CaseSerializer(serializers.ModelSerializer):
     def get_sub_status(self, case):
         return case.sub_status or None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_sub_status_label(self, case):
         if not case.sub_status:
             return None
@@ -85,8 +85,6 @@ class CaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(UpcomingSerializer(many=True))
     def get_upcoming(self, case):
-        from workflows.automations import upcoming  # TEMP: lazy until automations land
-
         return [{"action": item["action"], "at": item["at"]} for item in upcoming(case)]
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(TRANSITION_CHOICES)))

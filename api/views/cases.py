@@ -11,11 +11,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from api.filters import CaseFilter
-from api.permissions import IsStaff
 from api.serializers.cases import (
     CaseCreateSerializer,
     CaseSerializer,
@@ -37,6 +36,7 @@ from cases.models import Case
 from cases.roles import is_staff_role, role_of
 from cases.selectors import cases_visible_to, visible_case
 from notifications.models import Notification
+from workflows.automations import UPCOMING_NOTIFICATION_KINDS
 from workflows.services import perform_transition
 
 ERRORS = {
@@ -96,11 +96,12 @@ class CaseViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Case.objects.none()
-        unsent = Notification.objects.filter(sent_at__isnull=True)
+        # What `upcoming` reads: the queue's timer settings and the timers' own outbox rows.
+        timed = Notification.objects.filter(kind__in=UPCOMING_NOTIFICATION_KINDS)
         return (
             cases_visible_to(self.request.user)
             .select_related("queue")
-            .prefetch_related(Prefetch("notifications", queryset=unsent))
+            .prefetch_related(Prefetch("notifications", queryset=timed))
         )
 
     def get_object(self):
@@ -232,14 +233,11 @@ class CaseViewSet(
         summary="Notifications about this case (agents, managers)",
         responses={200: NotificationSerializer(many=True), **errors(403, 404)},
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=None,
-        filter_backends=[],
-        permission_classes=[IsAuthenticated, IsStaff],
-    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def notifications(self, request, pk=None):
+        # Visibility first: a customer learns nothing of a case they may not see (404).
         case = visible_case(request.user, pk)
+        if not is_staff_role(role_of(request.user)):
+            raise PermissionDenied("Only agents and managers see a case's notifications.")
         rows = case.notifications.order_by("scheduled_for", "id")
         return Response(NotificationSerializer(rows, many=True).data)

@@ -4,6 +4,7 @@ from rest_framework import mixins, viewsets
 
 from api.serializers.conversation import NotificationSerializer
 from notifications.models import Notification
+from notifications.selectors import notifications_for
 
 
 class MyNotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -12,6 +13,4 @@ class MyNotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        from notifications.selectors import notifications_for  # TEMP: lazy until it lands
-
         return notifications_for(self.request.user)

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.permissions import IsStaff
@@ -29,7 +30,7 @@ class ReleaseViewSet(
 ):
     queryset = Release.objects.prefetch_related("items").order_by("-created_at", "-id")
     serializer_class = ReleaseSerializer
-    permission_classes = [IsStaff]
+    permission_classes = [IsAuthenticated, IsStaff]
     lookup_value_regex = ID_PATTERN
 
     def get_object(self):

@@ -228,9 +228,7 @@ RELEASE_TRACKING = Table(
             _s("send_to_development", "backlog", "blocked"), "development_in_progress", STAFF
         ),
         "block": Row(_s("development_in_progress"), "blocked", STAFF, requires=_s("note")),
-        "submit_for_testing": Row(
-            _s("development_in_progress"), "testing_and_verification", STAFF
-        ),
+        "submit_for_testing": Row(_s("development_in_progress"), "testing_and_verification", STAFF),
         "mark_done": Row(_s("testing_and_verification"), "done_awaiting_release", STAFF),
         "deliver_release": Row(
             _s("done_awaiting_release"), "release_delivered", STAFF, via_release=True

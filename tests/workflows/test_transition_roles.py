@@ -20,8 +20,12 @@ ROLES = ("customer", "agent", "manager", "system")
 
 
 def _nearest_source(workflow, name):
-    """The source of the transition that the shortest walk reaches."""
-    return min(row_of(workflow, name).sources, key=lambda status: len(path_to(workflow, status)))
+    """The source of the transition that the shortest walk reaches (ties: table order)."""
+    order = TABLES[workflow].status_keys
+    return min(
+        row_of(workflow, name).sources,
+        key=lambda status: (len(path_to(workflow, status)), order.index(status)),
+    )
 
 
 def _requested_by_hand(row) -> bool:
@@ -51,9 +55,7 @@ EVERY_TRANSITION = [
     (workflow, name) for workflow, table in TABLES.items() for name in table.transitions
 ]
 CUSTOMER_TRANSITIONS = [
-    (workflow, name)
-    for workflow, name in MANUAL
-    if "customer" in row_of(workflow, name).roles
+    (workflow, name) for workflow, name in MANUAL if "customer" in row_of(workflow, name).roles
 ]
 AUTOMATIC_FOR_CUSTOMERS = [
     (workflow, name)
@@ -285,3 +287,27 @@ def test_manager_assignment_keeps_new_case_new(make_case, manager, agent):
     case = _assigned_new_case(make_case, manager, agent)
 
     assert reload(case).status == "new"
+
+
+# --- the order of the checks: 404, 403, 409, 400 ---------------------------------------------
+
+
+def test_role_is_checked_before_availability(make_case, cast):
+    case = walk_to(make_case("technical_support"), "closed", cast)
+
+    with pytest.raises(Forbidden):
+        perform_transition(case=case, name="start_work", actor=cast["customer"])
+
+
+def test_availability_is_checked_before_payload(make_case, agent):
+    case = make_case("technical_support")
+
+    with pytest.raises(Conflict):
+        perform_transition(case=case, name="propose_solution", actor=agent)
+
+
+def test_visibility_is_checked_before_role(make_case, other_customer):
+    case = make_case("technical_support")
+
+    with pytest.raises(NotVisible):
+        perform_transition(case=case, name="start_work", actor=other_customer)

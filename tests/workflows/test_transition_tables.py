@@ -1,6 +1,8 @@
 """Every workflow against its spec table: the metadata says what the table says, every pair of
 the table works, and every pair outside it is refused without writing anything."""
 
+import contextlib
+
 import pytest
 
 from cases.errors import Conflict
@@ -85,8 +87,7 @@ def test_metadata_marks_automatic_and_release_only_transitions_as_spec(workflow)
         t.name: (t.rules.automatic, t.rules.via_release) for t in describe(workflow).transitions
     }
     expected = {
-        name: (row.automatic, row.via_release)
-        for name, row in TABLES[workflow].transitions.items()
+        name: (row.automatic, row.via_release) for name, row in TABLES[workflow].transitions.items()
     }
     assert actual == expected
 
@@ -141,9 +142,7 @@ def test_transition_outside_table_changes_nothing(workflow, status, name, make_c
     case = walk_to(make_case(workflow), status, cast)
     before = snapshot(case)
 
-    try:
+    with contextlib.suppress(Conflict):
         _attempt(case, name, cast)
-    except Conflict:
-        pass
 
     assert snapshot(case) == before

@@ -91,18 +91,17 @@ def drive(case: Case, name: str, cast: dict, *, role: str | None = None, now=Non
     elif row.automatic:
         comment_post(case=case, author=actor, body="Here is what you asked for.", now=now)
     elif row.via_release:
-        release = release_create(
-            actor=actor, name=f"2026.{next(_release_names)}", queue=case.queue
-        )
+        release = release_create(actor=actor, name=f"2026.{next(_release_names)}", queue=case.queue)
         release_add_case(release=release, case=case, actor=actor)
         deliver_release(release=release, actor=actor, now=now)
     else:
-        current = reload(case)
-        if (workflow, name) == ("customer_service", "accept") and current.assignee_id is None:
+        if (workflow, name) == ("customer_service", "accept") and (
+            reload(case).assignee_id is None
+        ):
             # Only the agent a manager assigned may accept.
             case_update(case=case, actor=cast["manager"], changes={"assignee": actor})
         if (workflow, name) == ("release_tracking", "send_to_development") and (
-            current.status == "waiting_for_customer_response"
+            reload(case).status == "waiting_for_customer_response"
         ):
             # Unlocked only once the customer has replied since the case entered the status.
             comment_post(case=case, author=cast["customer"], body="Still broken.", now=now)

@@ -1,0 +1,1 @@
+"""Benchmarks: figures for how the helpdesk behaves at scale (run with `make bench`)."""

@@ -1,0 +1,52 @@
+"""The outbox in the admin: managers see what was sent, what waits and what keeps failing.
+
+Rows are written only by `notify()` and changed only by delivery, so the admin shows them
+read-only; "Deliver again" resets the attempts of rows that gave up, for the next sweep.
+"""
+
+from django.contrib import admin
+
+from notifications.models import Notification
+
+
+class DeliveryFilter(admin.SimpleListFilter):
+    title = "delivery"
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [("sent", "Sent"), ("waiting", "Waiting"), ("failing", "Failing")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "waiting":
+            return queryset.filter(sent_at__isnull=True, attempts=0)
+        if self.value() == "failing":
+            return queryset.filter(sent_at__isnull=True, attempts__gt=0)
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["kind", "case", "recipient", "scheduled_for", "sent_at", "attempts"]
+    list_filter = [DeliveryFilter, "kind"]
+    list_select_related = ["case", "recipient"]
+    search_fields = ["case__reference", "recipient__username", "recipient__email"]
+    date_hierarchy = "scheduled_for"
+    actions = ["deliver_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Deliver again (unsent rows: start the attempts over)")
+    def deliver_again(self, request, queryset):
+        count = queryset.filter(sent_at__isnull=True).update(
+            attempts=0, next_attempt_at=None, last_error=""
+        )
+        self.message_user(request, f"{count} unsent notification(s) go out with the next sweep.")

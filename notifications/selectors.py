@@ -1,0 +1,24 @@
+"""Reads of the notifications app: the in-app notification list of each user."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cases.selectors import cases_visible_to
+from notifications.models import Notification
+
+
+def notifications_for(user, *, now=None) -> QuerySet[Notification]:
+    """The in-app list of `user`, newest first.
+
+    Only rows whose time has come (a closure notification waits its day here too), and only about
+    cases the user may still see: a customer who changed organization, or a case deleted since,
+    drops out of the list as it drops out of every other list.
+    """
+    now = now or timezone.now()
+    return (
+        Notification.objects.filter(
+            recipient=user, scheduled_for__lte=now, case__in=cases_visible_to(user)
+        )
+        .select_related("case")
+        .order_by("-scheduled_for", "-id")
+    )
