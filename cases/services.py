@@ -13,7 +13,7 @@ from notifications.models import Kind
 from notifications.outbox import notify
 from workflows.payload import MAX_TEXT, staff_member
 from workflows.registry import workflow_model
-from workflows.services import fire_triggers, lock_case
+from workflows.services import conflict, fire_triggers, lock_case
 
 EDITABLE_BY_CUSTOMERS = ("subject", "description")
 EDITABLE_BY_STAFF = ("subject", "description", "priority", "assignee")
@@ -99,7 +99,7 @@ def case_update(*, case: Case | int, actor, changes: dict, now=None) -> Case:
                 raise Forbidden(f"The {role} role may not change {name}.")
         if "assignee" in changes and not locked.may_set_assignee(role):
             raise Forbidden(f"In the {locked.workflow} workflow only managers set the assignee.")
-        _refuse_update(locked, role)
+        _refuse_update(locked, role, actor)
 
         if "subject" in changes:
             _check_text("subject", changes["subject"], required=True, limit=255)
@@ -133,7 +133,7 @@ def comment_post(
     _check_text("body", body, required=True, limit=MAX_TEXT)
     with transaction.atomic():
         locked = lock_case(case, author)
-        _refuse_update(locked, role)
+        _refuse_update(locked, role, author)
         comment = locked.comments.create(
             author=author, body=body.strip(), internal=internal, created_at=now
         )
@@ -164,7 +164,7 @@ def case_repeat(
     if not original.definition.repeatable:
         raise Conflict(f"Cases of the {original.workflow} workflow cannot be repeated.")
     if original.status != original.definition.closed:
-        raise Conflict("Only a closed case can be repeated.", status=original.status)
+        raise conflict(original, actor, "Only a closed case can be repeated.")
     return case_create(
         actor=actor,
         queue=original.queue,
@@ -183,16 +183,15 @@ def case_delete(*, case: Case | int, actor, now=None) -> Case:
     with transaction.atomic():
         locked = lock_case(case, actor)
         if locked.deleted_at is not None:
-            raise Conflict("This case is already deleted.", status=locked.status)
+            raise conflict(locked, actor, "This case is already deleted.")
         rules = locked.deletable_from
         if rules is None:
             raise Conflict(f"Cases of the {locked.workflow} workflow cannot be deleted.")
         if role not in rules:
             raise Forbidden(f"The {role} role may not delete cases.")
         if locked.status not in rules[role]:
-            raise Conflict(
-                f"The {role} role may not delete a case that is {locked.status}.",
-                status=locked.status,
+            raise conflict(
+                locked, actor, f"The {role} role may not delete a case that is {locked.status}."
             )
         locked.deleted_at = now
         locked.deleted_by = actor
@@ -206,7 +205,7 @@ def case_restore(*, case: Case | int, actor) -> Case:
     with transaction.atomic():
         locked = lock_case(case, actor)
         if locked.deleted_at is None:
-            raise Conflict("This case is not deleted.", status=locked.status)
+            raise conflict(locked, actor, "This case is not deleted.")
         locked.deleted_at = None
         locked.deleted_by = None
         locked.save()
@@ -229,13 +228,14 @@ def survey_submit(*, case: Case | int, actor, rating, comment: str = "") -> Surv
             or closing is None
             or (closing.transition != "accept_solution")
         ):
-            raise Conflict(
+            raise conflict(
+                locked,
+                actor,
                 "A survey is offered only for customer_service cases closed by accepting the "
                 "solution.",
-                status=locked.status,
             )
         if Survey.objects.filter(case=locked).exists():
-            raise Conflict("This case already has its survey.", status=locked.status)
+            raise conflict(locked, actor, "This case already has its survey.")
         return Survey.objects.create(
             case=locked, respondent=actor, rating=rating, comment=(comment or "").strip()
         )
@@ -263,19 +263,16 @@ def release_add_case(*, release: Release | int, case: Case | int, actor) -> Rele
         if locked_release.is_delivered:
             raise Conflict("A delivered release cannot be changed.")
         if locked.queue_id != locked_release.queue_id:
-            raise Conflict(
-                "The case belongs to another queue than the release.", status=locked.status
-            )
+            raise conflict(locked, actor, "The case belongs to another queue than the release.")
         if locked.status != "done_awaiting_release":
-            raise Conflict(
-                "Only cases that are done_awaiting_release can join a release.",
-                status=locked.status,
+            raise conflict(
+                locked, actor, "Only cases that are done_awaiting_release can join a release."
             )
         waiting_elsewhere = ReleaseItem.objects.filter(
             case=locked, release__delivered_at__isnull=True
         ).exclude(release=locked_release)
         if waiting_elsewhere.exists():
-            raise Conflict("The case already waits in another release.", status=locked.status)
+            raise conflict(locked, actor, "The case already waits in another release.")
         ReleaseItem.objects.get_or_create(
             release=locked_release, case=locked, defaults={"added_by": actor}
         )
@@ -295,10 +292,10 @@ def _triggers_for(triggers: dict, role: str) -> tuple:
     return triggers.get(role, ())
 
 
-def _refuse_update(case, role: str) -> None:
+def _refuse_update(case, role: str, actor) -> None:
     reason = case.update_refusal(role)
     if reason:
-        raise Conflict(reason, status=case.status)
+        raise conflict(case, actor, reason)
 
 
 def _check_text(name: str, value, *, required: bool, limit: int) -> None:

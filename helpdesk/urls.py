@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views.defaults import page_not_found, server_error
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    # Until the portals land, the front door is the API's interactive documentation.
+    path("", RedirectView.as_view(pattern_name="docs", permanent=False)),
 ]
 
 

@@ -46,6 +46,12 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The factories hash a password per user; the production hasher would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Tasks run in-process unless a test starts a real worker."""
     celery_app.conf.task_always_eager = True
@@ -96,6 +102,12 @@ def other_agent(db):
 @pytest.fixture
 def manager(db):
     return ManagerFactory(username="maria")
+
+
+@pytest.fixture
+def cast(customer, agent, manager):
+    """Who acts in each role of the spec tables; the automations act as nobody (None)."""
+    return {"customer": customer, "agent": agent, "manager": manager, "system": None}
 
 
 @pytest.fixture

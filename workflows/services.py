@@ -65,13 +65,13 @@ def apply_transition(
     if rules.automatic and not automatic:
         if info.roles == (SYSTEM,):
             raise Forbidden(f"Only the automations perform {name}.")
-        raise _unavailable(case, actor, f"{name} happens by itself and cannot be requested.")
+        raise conflict(case, actor, f"{name} happens by itself and cannot be requested.")
     if role not in info.roles:
         raise Forbidden(f"The {role} role may not perform {name}.")
     if rules.via_release and not via_release:
-        raise _unavailable(case, actor, f"{name} happens only by delivering a release.")
+        raise conflict(case, actor, f"{name} happens only by delivering a release.")
     if not _is_available(case, name):
-        raise _unavailable(case, actor, f"{name} is not available while the case is {case.status}.")
+        raise conflict(case, actor, f"{name} is not available while the case is {case.status}.")
     if not _is_permitted(case, name, actor):
         raise Forbidden(f"Only {_check_text(case, name)} may perform {name}.")
 
@@ -170,5 +170,6 @@ def _check_text(case, name: str) -> str:
     return permission.check_text or "some users"
 
 
-def _unavailable(case, actor, detail: str) -> Conflict:
+def conflict(case, actor, detail: str) -> Conflict:
+    """A 409 about a case, naming its status and what this actor may do instead, now."""
     return Conflict(detail, status=case.status, available=available_transitions(case, actor))

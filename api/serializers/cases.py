@@ -117,7 +117,7 @@ class CaseUpdateSerializer(serializers.Serializer):
     assignee = IdField(required=False, allow_null=True)
 
 
-class TransitionRequestSerializer(serializers.Serializer):
+class TransitionPayloadSerializer(serializers.Serializer):
     """Payload of a transition; which fields a transition requires is in its workflow."""
 
     note = serializers.CharField(required=False, allow_blank=True, max_length=20_000)

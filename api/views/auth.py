@@ -17,10 +17,10 @@ class TokenView(ObtainAuthToken):
     @extend_schema(
         operation_id="auth_token_create",
         request=inline_serializer(
-            "TokenRequest",
+            "Credentials",
             {"username": serializers.CharField(), "password": serializers.CharField()},
         ),
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
         auth=[],
     )
     def post(self, request, *args, **kwargs):

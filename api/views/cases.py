@@ -20,7 +20,7 @@ from api.serializers.cases import (
     CaseSerializer,
     CaseUpdateSerializer,
     RepeatSerializer,
-    TransitionRequestSerializer,
+    TransitionPayloadSerializer,
 )
 from api.serializers.conversation import (
     CommentSerializer,
@@ -186,7 +186,7 @@ class CaseViewSet(
         summary="Perform a transition",
         description="Payload fields as the workflow needs (see /api/workflows/).",
         parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=TRANSITION_CHOICES)],
-        request=TransitionRequestSerializer,
+        request=TransitionPayloadSerializer,
         responses={200: CaseSerializer, **errors(400, 403, 404, 409)},
     )
     @action(
@@ -197,7 +197,7 @@ class CaseViewSet(
     )
     def transition(self, request, pk=None, name=None):
         case = visible_case(request.user, pk)
-        serializer = TransitionRequestSerializer(data=request.data)
+        serializer = TransitionPayloadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = perform_transition(
             case=case, name=name, actor=request.user, **serializer.validated_data

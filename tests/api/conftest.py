@@ -5,10 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import CustomerFactory
-from tests.workflows.conftest import _fast_password_hashing, cast
 from tests.workflows.walking import walk_to
-
-__all__ = ["_fast_password_hashing", "cast"]
 
 
 @pytest.fixture

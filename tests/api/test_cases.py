@@ -1,7 +1,7 @@
 """Cases: opening one (customers for themselves, agents for a customer), reading it, editing its
 fields (never its status), soft-deleting (customer_service only) and restoring (managers)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -664,3 +664,31 @@ def test_a_deleted_case_takes_no_transition_until_restored(api, agent, manager, 
 
     assert response.status_code == 409
     assert HistoryEntry.objects.filter(case=case).count() == history_before
+
+
+def test_upcoming_announces_the_auto_close_of_an_unconfirmed_answer_and_its_notice(
+    api, customer, case_in
+):
+    case = case_in("support_center", "awaiting_customer_confirmation")
+
+    body = api(customer).get(f"/api/cases/{case.pk}/").json()
+
+    entered = datetime.fromisoformat(body["status_changed_at"])
+    assert [(item["action"], datetime.fromisoformat(item["at"])) for item in body["upcoming"]] == [
+        ("auto_close", entered + timedelta(days=14)),
+        ("closure_notification", entered + timedelta(days=15)),
+    ]
+
+
+def test_upcoming_is_soonest_first(api, customer, case_in):
+    case = case_in("support_center", "pending")  # customer_input, and no first response yet
+
+    body = api(customer).get(f"/api/cases/{case.pk}/").json()
+
+    entered = datetime.fromisoformat(body["status_changed_at"])
+    assert [(item["action"], datetime.fromisoformat(item["at"])) for item in body["upcoming"]] == [
+        ("first_response_breach", datetime.fromisoformat(body["first_response_due_at"])),
+        ("reminder", entered + timedelta(days=7)),
+        ("auto_close", entered + timedelta(days=28)),
+        ("closure_notification", entered + timedelta(days=29)),
+    ]

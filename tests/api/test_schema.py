@@ -2,6 +2,7 @@
 /api/docs/, and it describes the whole contract: paths, enums, payloads and error answers."""
 
 import json
+import re
 
 import pytest
 import yaml
@@ -84,6 +85,14 @@ def test_the_docs_are_served(db):
     assert response["Content-Type"].startswith("text/html")
     assert b"swagger-ui" in response.content
     assert b"/api/schema/" in response.content
+
+
+def test_the_docs_load_their_scripts_from_this_server_not_a_cdn(db):
+    page = APIClient().get("/api/docs/").content.decode()
+
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets
+    assert all(asset.startswith("/static/") for asset in assets), assets
 
 
 def test_every_endpoint_of_the_contract_is_described(schema):

@@ -33,12 +33,8 @@ PASSWORD = "demo-pass-123"
 pytestmark = pytest.mark.django_db
 
 
+# The module-scoped load below runs before the root conftest's per-test hasher setting.
 FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHING
 
 
 def load_demo() -> str:

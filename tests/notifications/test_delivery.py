@@ -76,6 +76,25 @@ def test_a_closure_notification_waits_its_day(queues, customer, agent, mailoutbo
     assert closure.sent_at == T0 + HOUR + DAY
 
 
+def test_a_customer_who_confirms_still_gets_the_closure_notification_a_day_later(
+    queues, customer, agent
+):
+    case = awaiting_confirmation(queues["support_center"], customer, agent, at=T0)
+
+    perform_transition(case=case, name="confirm", actor=customer, now=T0 + HOUR)
+
+    closure = Notification.objects.get(case=case, kind=Kind.CLOSURE)
+    assert (closure.recipient, closure.scheduled_for) == (customer, T0 + HOUR + DAY)
+
+
+def test_nobody_is_notified_of_their_own_public_reply(queues, customer, agent):
+    case = new_case(queues["technical_support"], customer)
+
+    comment_post(case=case, author=customer, body="Any news?")
+
+    assert not Notification.objects.filter(case=case, recipient=customer).exists()
+
+
 def test_a_failed_attempt_is_recorded_and_backs_off(queues, customer, failing_mail, mailoutbox):
     row = _reminder(new_case(queues["technical_support"], customer, at=T0), T0)
 
