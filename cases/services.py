@@ -11,6 +11,7 @@ from cases.roles import Role, is_staff_role, role_of
 from cases.selectors import visible_case
 from notifications.models import Kind
 from notifications.outbox import notify
+from workflows.metadata import describe
 from workflows.payload import MAX_TEXT, staff_member
 from workflows.registry import workflow_model
 from workflows.services import conflict, fire_triggers, lock_case
@@ -213,7 +214,8 @@ def case_restore(*, case: Case | int, actor) -> Case:
 
 
 def survey_submit(*, case: Case | int, actor, rating, comment: str = "") -> Survey:
-    """The satisfaction survey offered once a customer_service customer accepts the solution."""
+    """The satisfaction survey a workflow offers after a closing (customer_service: once the
+    customer accepts the solution); one per case."""
     target = _visible_case(case, actor)
     if role_of(actor) != Role.CUSTOMER:
         raise Forbidden("Only the customer answers the satisfaction survey.")
@@ -223,11 +225,8 @@ def survey_submit(*, case: Case | int, actor, rating, comment: str = "") -> Surv
     with transaction.atomic():
         locked = lock_case(target, actor)
         closing = locked.history.filter(target=locked.definition.closed).last()
-        if (
-            locked.workflow != "customer_service"
-            or closing is None
-            or (closing.transition != "accept_solution")
-        ):
+        offered_after = locked.definition.survey_after
+        if offered_after is None or closing is None or closing.transition != offered_after:
             raise conflict(
                 locked,
                 actor,
@@ -245,7 +244,7 @@ def release_create(*, actor, name: str, queue: Queue) -> Release:
     if not is_staff_role(role_of(actor)):
         raise Forbidden("Only agents create releases.")
     _check_text("name", name, required=True, limit=100)
-    if queue.workflow != "release_tracking":
+    if describe(queue.workflow).release_transition is None:
         raise InvalidInput.field("queue", "Releases belong to release_tracking queues.")
     if Release.objects.filter(queue=queue, name=name.strip()).exists():
         raise InvalidInput.field("name", "This queue already has a release with this name.")
@@ -264,10 +263,10 @@ def release_add_case(*, release: Release | int, case: Case | int, actor) -> Rele
             raise Conflict("A delivered release cannot be changed.")
         if locked.queue_id != locked_release.queue_id:
             raise conflict(locked, actor, "The case belongs to another queue than the release.")
-        if locked.status != "done_awaiting_release":
-            raise conflict(
-                locked, actor, "Only cases that are done_awaiting_release can join a release."
-            )
+        shipping = describe(locked.workflow).release_transition
+        if shipping is None or locked.status not in shipping.sources:
+            ready = ", ".join(shipping.sources) if shipping else "ready for a release"
+            raise conflict(locked, actor, f"Only cases that are {ready} can join a release.")
         waiting_elsewhere = ReleaseItem.objects.filter(
             case=locked, release__delivered_at__isnull=True
         ).exclude(release=locked_release)

@@ -45,6 +45,7 @@ class CustomerServiceCase(WorkflowRules, Case):
         initial=NEW,
         # Agents take cases with assign_to_me; only managers assign them to someone.
         assignee_setters=frozenset({MANAGER}),
+        survey_after="accept_solution",
     )
     reply_triggers = {CUSTOMER: (ReplyTrigger("customer_update"),)}
     edit_triggers = {CUSTOMER: (ReplyTrigger("customer_update"),)}

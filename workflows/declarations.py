@@ -127,6 +127,8 @@ class Definition:
     repeatable: bool = False
     owner_on_first_action: bool = False
     assignee_setters: frozenset[str] = frozenset({AGENT, MANAGER})
+    # The transition after whose closing the customer is offered a satisfaction survey.
+    survey_after: str | None = None
 
     @property
     def status_keys(self) -> list[str]:

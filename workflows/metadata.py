@@ -41,6 +41,11 @@ class WorkflowInfo:
     def transition(self, name: str) -> TransitionInfo | None:
         return next((t for t in self.transitions if t.name == name), None)
 
+    @property
+    def release_transition(self) -> TransitionInfo | None:
+        """The transition a release delivery performs; None: this workflow has no releases."""
+        return next((t for t in self.transitions if t.rules.via_release), None)
+
     def edges(self) -> set[tuple[str, str]]:
         """Every (source status, transition name) pair of the table."""
         return {(source, t.name) for t in self.transitions for source in t.sources}

@@ -130,7 +130,8 @@ def fire_triggers(case, triggers, actor, *, now) -> HistoryEntry | None:
 
 
 def deliver_release(*, release: Release | int, actor, now=None) -> Release:
-    """Move every case of the release to `release_delivered` at once: all of them or none."""
+    """Perform the workflow's release transition (release_tracking: `deliver_release`) on every
+    case of the release at once: all of them or none."""
     now = now or timezone.now()
     release_id = release.pk if isinstance(release, Release) else release
     with transaction.atomic():
@@ -139,17 +140,19 @@ def deliver_release(*, release: Release | int, actor, now=None) -> Release:
             raise Forbidden("Only agents deliver releases.")
         if locked.is_delivered:
             raise Conflict("This release has already been delivered.")
+        info = describe(locked.queue.workflow)
+        shipping = info.release_transition
         case_ids = list(locked.items.order_by("case_id").values_list("case_id", flat=True))
-        model = workflow_model("release_tracking")
         # Locked in id order, so that two deliveries sharing cases cannot deadlock.
-        for case in model.objects.select_for_update().filter(pk__in=case_ids).order_by("pk"):
-            if not _is_available(case, "deliver_release"):
+        cases = workflow_model(info.key).objects.select_for_update().filter(pk__in=case_ids)
+        for case in cases.order_by("pk"):
+            if not _is_available(case, shipping.name):
                 raise Conflict(
-                    f"{case.reference} is {case.status}, not done_awaiting_release: "
+                    f"{case.reference} is {case.status}, not {', '.join(shipping.sources)}: "
                     "nothing was delivered.",
                     status=case.status,
                 )
-            apply_transition(case, "deliver_release", actor, {}, now=now, via_release=True)
+            apply_transition(case, shipping.name, actor, {}, now=now, via_release=True)
         locked.delivered_at = now
         locked.delivered_by = actor
         locked.save(update_fields=["delivered_at", "delivered_by"])
