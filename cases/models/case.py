@@ -105,7 +105,12 @@ class Case(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["-created_at", "-id"], name="case_created_idx"),
+            # Lists (and their counts) show live cases only: the partial index is all they read.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(deleted_at__isnull=True),
+                name="case_alive_created_idx",
+            ),
             models.Index(fields=["-updated_at"], name="case_updated_idx"),
             models.Index(fields=["status", "-created_at"], name="case_status_idx"),
             models.Index(fields=["queue", "status"], name="case_queue_status_idx"),
