@@ -95,6 +95,26 @@ def test_run_automations_prints_one_line_per_action(queues, customer, agent):
     assert reload(case).closed_at == T0 + timedelta(days=14)
 
 
+def test_run_automations_keeps_printed_emails_off_its_one_line_per_action_output(
+    queues, customer, agent, settings, capsys
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    case = pending(queues["support_center"], customer, agent, at=T0)
+
+    call_command("run_automations", "--now", (T0 + timedelta(days=7, seconds=1)).isoformat())
+
+    printed = capsys.readouterr()
+    lines = printed.out.splitlines()
+    assert f"deliver {case.reference} (reminder to {customer.username})" in lines
+    assert {line.split()[0] for line in lines} <= {
+        "auto_close",
+        "reminder",
+        "first_response_breach",
+        "deliver",
+    }
+    assert "Subject:" in printed.err
+
+
 def test_run_automations_twice_with_the_same_now_acts_once(queues, customer, agent):
     awaiting_confirmation(queues["support_center"], customer, agent, at=T0)
     pending(queues["support_center"], customer, agent, at=T0)

@@ -1,5 +1,7 @@
 """`python manage.py run_automations [--now ISO] [--dry-run]`: the beat jobs, run by hand."""
 
+import sys
+from contextlib import redirect_stdout
 from datetime import UTC
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,7 +29,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, now: str | None, dry_run: bool, **options):
         moment = timezone.now() if now is None else _parse_now(now)
-        actions = run_all(now=moment, dry_run=dry_run)
+        # Standard output is one line per action: whatever the sweeps themselves print (the
+        # console email backend of development prints each email) goes to standard error.
+        with redirect_stdout(sys.stderr):
+            actions = run_all(now=moment, dry_run=dry_run)
         for action in actions:
             self.stdout.write(str(action))
         summary = f"{len(actions)} action(s) as of {moment.isoformat()}"
