@@ -1,11 +1,20 @@
 """Routes of the REST API (spec/api.md), its schema and its docs."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from api.views import cases, notifications, people, releases, workflows
 from api.views.auth import TokenView
+
+
+@csrf_exempt  # it changes nothing; a POST without a CSRF token still deserves a JSON 404
+def not_found(request):
+    hint = "" if request.path.endswith("/") else " Every API path ends with a slash."
+    return JsonResponse({"detail": f"Not found.{hint}"}, status=404)
+
 
 router = DefaultRouter()
 router.register("organizations", people.OrganizationViewSet, basename="organization")
@@ -22,4 +31,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include(router.urls)),
+    # Last: any other /api/ path is a JSON 404, in DEBUG too (Django's debug page is HTML), and a
+    # POST that forgot its trailing slash gets a clear answer instead of a redirect it can't follow.
+    re_path(r"^", not_found),
 ]

@@ -250,6 +250,19 @@ def test_an_unknown_api_path_is_a_json_404(api, agent, path):
     assert_json_error(api(agent).get(path), 404)
 
 
+def test_an_unknown_api_path_is_a_json_404_in_debug_mode_too(api, agent, settings):
+    settings.DEBUG = True
+
+    assert_json_error(api(agent).get("/api/nothing-here/"), 404)
+
+
+def test_a_post_without_its_trailing_slash_is_a_json_404_that_says_so(api, customer, queues):
+    response = api(customer).post("/api/cases", {"subject": "Hi"}, format="json")
+
+    assert_json_error(response, 404)
+    assert "ends with a slash" in response.json()["detail"]
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [
