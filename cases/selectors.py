@@ -3,8 +3,8 @@
 from django.db.models import Q, QuerySet
 
 from cases.errors import NotVisible
-from cases.models import Case
-from cases.roles import Role, role_of
+from cases.models import Case, Comment, HistoryEntry
+from cases.roles import Role, is_staff_role, role_of
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -31,3 +31,19 @@ def visible_case(user, case_id) -> Case:
         return cases_visible_to(user).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise NotVisible("No such case.") from None
+
+
+def comments_visible_to(user, case: Case) -> QuerySet[Comment]:
+    """The conversation of a case the user may see, oldest first: internal notes are for
+    support staff only."""
+    comments = case.comments.order_by("created_at", "id")
+    if not is_staff_role(role_of(user)):
+        comments = comments.filter(internal=False)
+    return comments
+
+
+def history_note_visible_to(user, entry: HistoryEntry) -> str | None:
+    """Customers see that a case was blocked, never the internal note saying why (None)."""
+    if entry.note_internal and not is_staff_role(role_of(user)):
+        return None
+    return entry.note

@@ -9,7 +9,7 @@ from api.serializers.fields import (
     TRANSITION_CHOICES,
 )
 from cases.models import Comment, HistoryEntry
-from cases.roles import is_staff_role, role_of
+from cases.selectors import history_note_visible_to
 from notifications.models import Notification
 
 
@@ -57,10 +57,7 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_note(self, entry) -> str | None:
-        """Customers see that a case was blocked, never the internal note saying why."""
-        if entry.note_internal and not is_staff_role(role_of(self.context["request"].user)):
-            return None
-        return entry.note
+        return history_note_visible_to(self.context["request"].user, entry)
 
 
 class NotificationSerializer(serializers.ModelSerializer):

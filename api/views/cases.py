@@ -34,7 +34,7 @@ from cases import services
 from cases.errors import NotVisible
 from cases.models import Case
 from cases.roles import is_staff_role, role_of
-from cases.selectors import cases_visible_to, visible_case
+from cases.selectors import cases_visible_to, comments_visible_to, visible_case
 from notifications.models import Notification
 from workflows.automations import UPCOMING_NOTIFICATION_KINDS
 from workflows.services import perform_transition
@@ -162,9 +162,7 @@ class CaseViewSet(
     def comments(self, request, pk=None):
         case = visible_case(request.user, pk)
         if request.method == "GET":
-            comments = case.comments.order_by("created_at", "id")
-            if not is_staff_role(role_of(request.user)):
-                comments = comments.filter(internal=False)
+            comments = comments_visible_to(request.user, case)
             return Response(CommentSerializer(comments, many=True).data)
         serializer = CommentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
