@@ -50,5 +50,5 @@ class CaseFilter(django_filters.FilterSet):
         cases = super().qs
         if self.form.cleaned_data.get("deleted") is None:
             # No list shows deleted cases unless asked (managers could otherwise see them).
-            cases = cases.filter(deleted_at__isnull=True)
+            cases = cases.alive()
         return cases

@@ -14,7 +14,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     cases = Case.objects.all()
     if role == Role.MANAGER:
         return cases
-    cases = cases.filter(deleted_at__isnull=True)
+    cases = cases.alive()
     if role == Role.AGENT:
         return cases
     if role == Role.CUSTOMER:

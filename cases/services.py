@@ -13,7 +13,7 @@ from notifications.models import Kind
 from notifications.outbox import notify
 from workflows.metadata import describe
 from workflows.payload import MAX_TEXT, staff_member
-from workflows.registry import workflow_model
+from workflows.registry import as_workflow_case, workflow_model
 from workflows.services import conflict, fire_triggers, lock_case
 
 EDITABLE_BY_CUSTOMERS = ("subject", "description")
@@ -158,7 +158,7 @@ def case_repeat(
     *, case: Case | int, actor, subject: str | None = None, description: str | None = None
 ) -> Case:
     """Open a follow-up of a closed case (Repeat case; Clone case in support_center)."""
-    original = _visible_case(case, actor)
+    original = as_workflow_case(visible_case(actor, _case_id(case)))
     role = role_of(actor)
     if role not in (Role.CUSTOMER, Role.AGENT, Role.MANAGER):
         raise Forbidden("Only customers and agents open repeat cases.")
@@ -183,7 +183,7 @@ def case_delete(*, case: Case | int, actor, now=None) -> Case:
     role = role_of(actor)
     with transaction.atomic():
         locked = lock_case(case, actor)
-        if locked.deleted_at is not None:
+        if locked.is_deleted:
             raise conflict(locked, actor, "This case is already deleted.")
         rules = locked.deletable_from
         if rules is None:
@@ -205,7 +205,7 @@ def case_restore(*, case: Case | int, actor) -> Case:
         raise Forbidden("Only managers restore deleted cases.")
     with transaction.atomic():
         locked = lock_case(case, actor)
-        if locked.deleted_at is None:
+        if not locked.is_deleted:
             raise conflict(locked, actor, "This case is not deleted.")
         locked.deleted_at = None
         locked.deleted_by = None
@@ -216,7 +216,7 @@ def case_restore(*, case: Case | int, actor) -> Case:
 def survey_submit(*, case: Case | int, actor, rating, comment: str = "") -> Survey:
     """The satisfaction survey a workflow offers after a closing (customer_service: once the
     customer accepts the solution); one per case."""
-    target = _visible_case(case, actor)
+    target = as_workflow_case(visible_case(actor, _case_id(case)))
     if role_of(actor) != Role.CUSTOMER:
         raise Forbidden("Only the customer answers the satisfaction survey.")
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
@@ -278,11 +278,6 @@ def release_add_case(*, release: Release | int, case: Case | int, actor) -> Rele
     return locked_release
 
 
-def _visible_case(case: Case | int, actor) -> Case:
-    found = visible_case(actor, case.pk if isinstance(case, Case) else case)
-    return workflow_model(found.workflow).objects.get(pk=found.pk)
-
-
 def _triggers_for(triggers: dict, role: str) -> tuple:
     """The automatic transitions `role` fires; a manager may do whatever an agent may, so an
     agent's reply (e.g. technical_support's start_work) fires the same for a manager."""
@@ -306,3 +301,7 @@ def _check_text(name: str, value, *, required: bool, limit: int) -> None:
         raise InvalidInput.field(name, "This field is required.")
     if len(value) > limit:
         raise InvalidInput.field(name, f"At most {limit} characters.")
+
+
+def _case_id(case: Case | int) -> int:
+    return case.pk if isinstance(case, Case) else case

@@ -3,6 +3,8 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cases.errors import Forbidden
+from cases.roles import is_staff_role, role_of
 from cases.selectors import cases_visible_to
 from notifications.models import Notification
 
@@ -22,3 +24,11 @@ def notifications_for(user, *, now=None) -> QuerySet[Notification]:
         .select_related("case")
         .order_by("-scheduled_for", "-id")
     )
+
+
+def notifications_of_case(user, case) -> QuerySet[Notification]:
+    """Everything scheduled about a case the user may see, oldest first: support staff only
+    (a customer sees their own in-app list instead)."""
+    if not is_staff_role(role_of(user)):
+        raise Forbidden("Only agents and managers see a case's notifications.")
+    return case.notifications.order_by("scheduled_for", "id")

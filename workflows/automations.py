@@ -186,7 +186,7 @@ def upcoming(case, now=None) -> list[dict]:
         for n in notifications
         if n.kind == Kind.CLOSURE and n.sent_at is None and n.attempts < delivery.MAX_ATTEMPTS
     ]
-    if case.deleted_at is None:
+    if not case.is_deleted:
         plans += _timer_plans(case, notifications)
     plans.sort(key=lambda plan: plan[1])
     return [{"action": action, "at": max(at, now)} for action, at in plans]
@@ -240,12 +240,11 @@ def _timers(action: str) -> Iterator[tuple[type, Queue, Timer]]:
 def _timer_due(model, queue: Queue, timer: Timer, now):
     """The queue's cases whose current entry into the timer's status is at least `after` old
     (index case_timer_sweep_idx: workflow, status, sub_status, status_changed_at)."""
-    due = Case.objects.filter(
+    due = Case.objects.alive().filter(
         workflow=model.definition.key,
         queue=queue,
         status=timer.status,
         status_changed_at__lte=now - getattr(queue, timer.after),
-        deleted_at__isnull=True,
     )
     if timer.sub_status is not None:
         due = due.filter(sub_status=timer.sub_status)
@@ -286,12 +285,15 @@ def _breach_due(cases):
     closed = Q()
     for key, model in WORKFLOWS.items():
         closed |= Q(workflow=key, status=model.definition.closed)
-    return cases.filter(
-        first_responded_at__isnull=True,
-        first_response_breached_at__isnull=True,
-        first_response_due_at__isnull=False,
-        deleted_at__isnull=True,
-    ).exclude(closed)
+    return (
+        cases.alive()
+        .filter(
+            first_responded_at__isnull=True,
+            first_response_breached_at__isnull=True,
+            first_response_due_at__isnull=False,
+        )
+        .exclude(closed)
+    )
 
 
 def _in_batches(rows, field: str, *fields: str) -> Iterator[dict]:
@@ -322,11 +324,14 @@ def _in_batches(rows, field: str, *fields: str) -> Iterator[dict]:
 def _claim(model, timer: Timer, row: dict):
     """Lock the case if it is still in the entry the sweep saw; None if another scheduler holds
     it (SKIP LOCKED: it is acting on it) or the case has moved on since."""
-    claimed = model.objects.select_for_update(skip_locked=True).filter(
-        pk=row["pk"],
-        status=timer.status,
-        status_changed_at=row["status_changed_at"],
-        deleted_at__isnull=True,
+    claimed = (
+        model.objects.alive()
+        .select_for_update(skip_locked=True)
+        .filter(
+            pk=row["pk"],
+            status=timer.status,
+            status_changed_at=row["status_changed_at"],
+        )
     )
     if timer.sub_status is not None:
         claimed = claimed.filter(sub_status=timer.sub_status)

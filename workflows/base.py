@@ -19,7 +19,7 @@ class WorkflowRules:
 
     def update_refusal(self, role: str) -> str | None:
         """Why `role` may not edit, reply to or annotate the case now (409), or None."""
-        if self.deleted_at is not None:
+        if self.is_deleted:
             return "This case is deleted; a manager can restore it."
         if self.definition.closed_is_final and self.status == self.definition.closed:
             return "A closed case cannot be updated."

@@ -31,11 +31,11 @@ def perform_transition(*, case: Case | int, name: str, actor, now=None, **payloa
 def lock_case(case: Case | int, actor):
     """The case row, locked until the transaction ends, as its workflow's proxy model; 404 when
     the actor may not see it."""
-    case_id = case.pk if isinstance(case, Case) else case
     if actor is not None:
-        case_id = visible_case(actor, case_id).pk
-    visible = Case.objects.only("workflow").get(pk=case_id)
-    return workflow_model(visible.workflow).objects.select_for_update().get(pk=case_id)
+        case = visible_case(actor, case.pk if isinstance(case, Case) else case)
+    elif not isinstance(case, Case):
+        case = Case.objects.only("workflow").get(pk=case)
+    return workflow_model(case.workflow).objects.select_for_update().get(pk=case.pk)
 
 
 def available_transitions(case, user) -> list[str]:
@@ -60,7 +60,7 @@ def apply_transition(
         raise UnknownTransition(f"The {case.workflow} workflow has no transition {name!r}.")
     rules = info.rules
 
-    if case.deleted_at is not None:
+    if case.is_deleted:
         raise Conflict("This case is deleted; a manager can restore it.", status=case.status)
     if rules.automatic and not automatic:
         if info.roles == (SYSTEM,):

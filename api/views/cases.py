@@ -11,7 +11,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from api.filters import CaseFilter
@@ -33,9 +32,9 @@ from api.serializers.follow_up import SurveySerializer
 from cases import services
 from cases.errors import NotVisible
 from cases.models import Case
-from cases.roles import is_staff_role, role_of
 from cases.selectors import cases_visible_to, comments_visible_to, visible_case
 from notifications.models import Notification
+from notifications.selectors import notifications_of_case
 from workflows.automations import UPCOMING_NOTIFICATION_KINDS
 from workflows.services import perform_transition
 
@@ -234,8 +233,5 @@ class CaseViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def notifications(self, request, pk=None):
         # Visibility first: a customer learns nothing of a case they may not see (404).
-        case = visible_case(request.user, pk)
-        if not is_staff_role(role_of(request.user)):
-            raise PermissionDenied("Only agents and managers see a case's notifications.")
-        rows = case.notifications.order_by("scheduled_for", "id")
+        rows = notifications_of_case(request.user, visible_case(request.user, pk))
         return Response(NotificationSerializer(rows, many=True).data)

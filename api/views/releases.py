@@ -1,5 +1,6 @@
 """Releases of release_tracking queues: created, filled with finished cases, delivered at once."""
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -11,7 +12,7 @@ from api.serializers.fields import ID_PATTERN
 from api.serializers.follow_up import ReleaseCaseSerializer, ReleaseSerializer
 from cases import services
 from cases.errors import NotVisible
-from cases.models import Release
+from cases.models import Case, Release
 from workflows.services import deliver_release
 
 REFUSALS = {
@@ -28,7 +29,10 @@ class ReleaseViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = Release.objects.prefetch_related("items").order_by("-created_at", "-id")
+    # The serializer lists each release's case ids: one query for all of them, not one each.
+    queryset = Release.objects.prefetch_related(
+        Prefetch("cases", queryset=Case.objects.only("pk").order_by("pk"))
+    ).order_by("-created_at", "-id")
     serializer_class = ReleaseSerializer
     permission_classes = [IsAuthenticated, IsStaff]
     lookup_value_regex = ID_PATTERN

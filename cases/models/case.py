@@ -143,9 +143,5 @@ class Case(FSMModelMixin, models.Model):
         return f"{self.reference or 'new case'}: {self.subject}"
 
     @property
-    def priority_key(self) -> str:
-        return Priority(self.priority).key
-
-    @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from cases.roles import Role, is_staff_role, role_of
+from cases.roles import Role, role_of
 
 
 class Organization(models.Model):
@@ -37,10 +37,6 @@ class User(AbstractUser):
     @property
     def effective_role(self) -> str:
         return role_of(self)
-
-    @property
-    def is_support_staff(self) -> bool:
-        return is_staff_role(self.effective_role)
 
     def clean(self) -> None:
         super().clean()

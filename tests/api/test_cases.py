@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from cases.models import Case, HistoryEntry
+from cases.models import Case, HistoryEntry, Priority
 from tests.factories import AgentFactory
 from tests.workflows.spec_tables import TABLES
 
@@ -300,7 +300,7 @@ def test_a_customer_may_not_change_the_priority(api, customer, case_in):
 
     assert response.status_code == 403
     case.refresh_from_db()
-    assert case.priority_key == "normal"
+    assert case.priority == Priority.NORMAL
 
 
 @pytest.mark.parametrize("workflow", ["technical_support", "customer_service"])

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.models import Release
 from cases.services import comment_post, release_add_case, release_create
 from tests.factories import CustomerFactory
 from tests.workflows.walking import walk_to
@@ -124,3 +125,21 @@ def test_a_busy_case_costs_no_more_than_a_quiet_one(api, agent, make_case, cast)
     assert queries_of(lambda: client.get(f"/api/cases/{quiet.pk}/")) == queries_of(
         lambda: client.get(f"/api/cases/{busy.pk}/")
     )
+
+
+def test_the_release_list_costs_the_same_for_1_and_20_releases(api, agent, queues, case_in):
+    client = api(agent)
+
+    def releases(count):
+        for _ in range(count):
+            name = f"2026.{Release.objects.count()}"
+            release = release_create(actor=agent, name=name, queue=queues["release_tracking"])
+            done = case_in("release_tracking", "done_awaiting_release")
+            release_add_case(release=release, case=done, actor=agent)
+
+    releases(1)
+    one = queries_of(lambda: client.get("/api/releases/"))
+    releases(19)
+    twenty = queries_of(lambda: client.get("/api/releases/"))
+
+    assert one == twenty
