@@ -5,6 +5,7 @@ from django import forms
 
 from api.serializers.fields import MAX_ID, STATUS_CHOICES
 from cases.models import Case, Channel, Priority
+from cases.selectors import cases_listed
 from workflows.registry import WORKFLOWS
 
 
@@ -42,13 +43,8 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(priority=Priority.from_key(value))
 
     def filter_deleted(self, queryset, name, value):
-        # Only managers' visible cases include deleted ones; anyone else gets an empty list.
-        return queryset.filter(deleted_at__isnull=not value)
+        return queryset  # applied in `qs`, whether given or not: see `cases_listed`
 
     @property
     def qs(self):
-        cases = super().qs
-        if self.form.cleaned_data.get("deleted") is None:
-            # No list shows deleted cases unless asked (managers could otherwise see them).
-            cases = cases.alive()
-        return cases
+        return cases_listed(super().qs, deleted=bool(self.form.cleaned_data.get("deleted")))

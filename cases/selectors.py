@@ -25,6 +25,14 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return cases.none()
 
 
+def cases_listed(cases: QuerySet[Case], *, deleted: bool = False) -> QuerySet[Case]:
+    """What every list shows of the cases someone may see (`cases_visible_to`): the live ones,
+    or with `deleted` the soft-deleted ones only. A detail page may show a deleted case to a
+    manager; a list never mixes them in. Only a manager's visible cases include deleted ones, so
+    anyone else asking for them gets an empty list."""
+    return cases.filter(deleted_at__isnull=not deleted)
+
+
 def visible_case(user, case_id) -> Case:
     """The case if this user may see it; `NotVisible` (404) otherwise."""
     try:

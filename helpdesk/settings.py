@@ -41,7 +41,10 @@ INSTALLED_APPS = [
     "cases",
     "workflows",
     "notifications",
+    "services",
     "api",
+    "backoffice",
+    "demo",
 ]
 
 MIDDLEWARE = [

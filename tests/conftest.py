@@ -8,8 +8,8 @@ import pytest
 import redis
 from django.db import connection
 
-from cases import services
 from helpdesk.celery import app as celery_app
+from services.cases import case_create
 from tests.factories import (
     AgentFactory,
     CustomerFactory,
@@ -118,7 +118,7 @@ def queues(db):
 @pytest.fixture
 def make_case(queues, customer):
     def make(workflow="technical_support", *, requester=None, **fields):
-        return services.case_create(
+        return case_create(
             actor=requester or customer,
             queue=queues[workflow],
             subject=fields.pop("subject", "Printer is on fire"),

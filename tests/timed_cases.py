@@ -7,7 +7,9 @@ Every step carries an explicit `now`, so a test knows to the second when each ti
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from cases.services import case_create, comment_post, release_add_case, release_create
+from services.cases import case_create
+from services.conversation import comment_post
+from services.releases import release_add_case, release_create
 from workflows.registry import workflow_model
 from workflows.services import deliver_release, perform_transition
 
@@ -38,9 +40,9 @@ def new_case(queue, customer, *, at=T0, **fields):
 def awaiting_confirmation(queue, customer, agent, *, at):
     """A support_center case whose answer was given at `at` (its First Response is met)."""
     case = new_case(queue, customer, at=at - 2 * HOUR)
-    perform_transition(case=case, name="start_progress", actor=agent, now=at - HOUR)
+    perform_transition(case_id=case.pk, name="start_progress", actor=agent, now=at - HOUR)
     perform_transition(
-        case=case, name="provide_answer", actor=agent, note="Turn it off and on.", now=at
+        case_id=case.pk, name="provide_answer", actor=agent, note="Turn it off and on.", now=at
     )
     return reload(case)
 
@@ -49,8 +51,10 @@ def pending(queue, customer, agent, *, at, sub_status="customer_input"):
     """A support_center case set pending at `at`, after a public reply that met its First
     Response."""
     case = new_case(queue, customer, at=at - 2 * HOUR)
-    comment_post(case=case, author=agent, body="Can you send us the logs?", now=at - HOUR)
-    perform_transition(case=case, name="set_pending", actor=agent, sub_status=sub_status, now=at)
+    comment_post(case_id=case.pk, actor=agent, body="Can you send us the logs?", now=at - HOUR)
+    perform_transition(
+        case_id=case.pk, name="set_pending", actor=agent, sub_status=sub_status, now=at
+    )
     return reload(case)
 
 
@@ -58,7 +62,7 @@ def resolved(queue, customer, agent, *, at):
     """A release_tracking case whose resolution the customer was told of at `at` (its First
     Response met by a public reply on the way)."""
     case = new_case(queue, customer, at=at - 10 * HOUR)
-    comment_post(case=case, author=agent, body="We are on it.", now=at - 10 * HOUR)
+    comment_post(case_id=case.pk, actor=agent, body="We are on it.", now=at - 10 * HOUR)
     steps = [
         ("assign", {"assignee": agent}),
         ("start_investigation", {}),
@@ -69,10 +73,10 @@ def resolved(queue, customer, agent, *, at):
     ]
     for hours_before, (name, payload) in zip(range(9, 0, -1), steps, strict=False):
         perform_transition(
-            case=case, name=name, actor=agent, now=at - hours_before * HOUR, **payload
+            case_id=case.pk, name=name, actor=agent, now=at - hours_before * HOUR, **payload
         )
     release = release_create(actor=agent, name=f"2026.12.{next(_release_names)}", queue=queue)
-    release_add_case(release=release, case=case, actor=agent)
-    deliver_release(release=release, actor=agent, now=at - 2 * HOUR)
-    perform_transition(case=case, name="resolve", actor=agent, now=at)
+    release_add_case(release_id=release.pk, case_id=case.pk, actor=agent)
+    deliver_release(release_id=release.pk, actor=agent, now=at - 2 * HOUR)
+    perform_transition(case_id=case.pk, name="resolve", actor=agent, now=at)
     return reload(case)

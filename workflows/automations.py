@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, Queue
@@ -164,6 +164,19 @@ def _delivery_text(row: dict) -> str:
 
 SWEEPS = (_auto_close, _send_reminders, _detect_first_response_breaches, _deliver_due_notifications)
 DRY_RUN = {_deliver_due_notifications: _list_due_deliveries}
+
+
+def upcoming_prefetch() -> Prefetch:
+    """The outbox rows `upcoming` reads, for `prefetch_related` on a list of cases."""
+    return Prefetch(
+        "notifications", queryset=Notification.objects.filter(kind__in=UPCOMING_NOTIFICATION_KINDS)
+    )
+
+
+def with_upcoming(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """`cases` with what `upcoming` reads of each (its queue's timer settings, its timers' outbox
+    rows), so that a page of cases costs the same few queries whatever its size."""
+    return cases.select_related("queue").prefetch_related(upcoming_prefetch())
 
 
 def upcoming(case, now=None) -> list[dict]:

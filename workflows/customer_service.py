@@ -51,7 +51,6 @@ class CustomerServiceCase(WorkflowRules, Case):
     edit_triggers = {CUSTOMER: (ReplyTrigger("customer_update"),)}
     deletable_from = {
         AGENT: frozenset({NEW, OPEN, AWAITING_INFO}),
-        MANAGER: frozenset({NEW, OPEN, AWAITING_INFO}),
         CUSTOMER: frozenset({RESOLVED}),
     }
 

@@ -6,8 +6,9 @@ shows it to the API, the portals and the docs. That is what keeps the two from d
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from cases.roles import SYSTEM, Role, role_of
+from cases.roles import SYSTEM, Role, is_staff_role, role_of, roles_held
 
 ROLE_ORDER = (Role.CUSTOMER, Role.AGENT, Role.MANAGER, SYSTEM)
 
@@ -25,24 +26,27 @@ PAYLOAD_FIELDS = (NOTE, CLOSE_NOTES, SUB_STATUS, ASSIGNEE)
 
 class Allowed:
     """A django-fsm `permission`: the roles that may perform a transition, plus an optional check
-    on the acting user (e.g. "only the assigned agent"). A manager may do whatever an agent may."""
+    on the acting user (e.g. "only the assigned agent"). A manager may do whatever an agent may
+    (`roles_held`)."""
 
-    def __init__(self, *roles: str, check: Callable | None = None, check_text: str = ""):
-        granted = set(roles)
-        if AGENT in granted:
-            granted.add(MANAGER)
-        self.roles = frozenset(granted)
+    def __init__(
+        self,
+        *roles: str,
+        check: Callable[[Any, Any], bool] | None = None,
+        check_text: str = "",
+    ) -> None:
+        self.roles = frozenset(roles)
         self.check = check
         self.check_text = check_text
 
-    def __call__(self, case, user) -> bool:
+    def __call__(self, case: Any, user: Any) -> bool:
         return self.allows_role(role_of(user)) and (self.check is None or self.check(case, user))
 
     def allows_role(self, role: str) -> bool:
-        return role in self.roles
+        return any(held in self.roles for held in roles_held(role))
 
     def sorted_roles(self) -> list[str]:
-        return [str(role) for role in ROLE_ORDER if role in self.roles]
+        return [str(role) for role in ROLE_ORDER if self.allows_role(role)]
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,6 @@ class Rules:
     label: str
     requires: tuple[str, ...] = ()
     staff_requires: tuple[str, ...] = ()
-    accepts: tuple[str, ...] = ()
     # The payload field holding a customer-facing message, which ends the First Response
     # milestone; `posted_as_reply` also puts it in the conversation as a public reply.
     message: str | None = None
@@ -65,11 +68,11 @@ class Rules:
     @property
     def fields(self) -> tuple[str, ...]:
         """Every payload field the transition takes; a note is always welcome in the history."""
-        named = (*self.requires, *self.staff_requires, *self.accepts, NOTE)
+        named = (*self.requires, *self.staff_requires, NOTE)
         return tuple(f for f in PAYLOAD_FIELDS if f in named)
 
     def required_for(self, role: str) -> tuple[str, ...]:
-        if role in (AGENT, MANAGER):
+        if is_staff_role(role):
             return (*self.requires, *self.staff_requires)
         return self.requires
 
@@ -126,7 +129,7 @@ class Definition:
     sub_statuses: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     repeatable: bool = False
     owner_on_first_action: bool = False
-    assignee_setters: frozenset[str] = frozenset({AGENT, MANAGER})
+    assignee_setters: frozenset[str] = frozenset({AGENT})
     # The transition after whose closing the customer is offered a satisfaction survey.
     survey_after: str | None = None
 

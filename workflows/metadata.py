@@ -7,9 +7,11 @@ people are shown is what the code does.
 import inspect
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from cases.models import Case
-from workflows.declarations import Rules
+from workflows.base import WorkflowCase
+from workflows.declarations import Allowed, Rules
 from workflows.registry import WORKFLOWS
 
 
@@ -22,6 +24,7 @@ class TransitionInfo:
     roles: tuple[str, ...]
     rules: Rules
     conditions: tuple[str, ...]
+    permission: Allowed
 
     @property
     def manual(self) -> bool:
@@ -46,12 +49,11 @@ class WorkflowInfo:
         """The transition a release delivery performs; None: this workflow has no releases."""
         return next((t for t in self.transitions if t.rules.via_release), None)
 
-    def edges(self) -> set[tuple[str, str]]:
-        """Every (source status, transition name) pair of the table."""
-        return {(source, t.name) for t in self.transitions for source in t.sources}
 
-
-def _fsm_transitions(model):
+def _fsm_transitions(model: type[WorkflowCase]) -> list[Any]:
+    # django-fsm's public readers (`get_all_status_transitions()`) need an instance; the field's
+    # own `get_all_transitions(model)`, which they and django-fsm's `graph_transitions` command
+    # call, reads the class without making one.
     field = Case._meta.get_field("status")
     return list(field.get_all_transitions(model))
 
@@ -78,9 +80,13 @@ def describe(key: str) -> WorkflowInfo:
                 roles=tuple(first.permission.sorted_roles()),
                 rules=rules,
                 conditions=tuple(_explain(condition) for condition in first.conditions),
+                permission=first.permission,
             )
         )
-    infos.sort(key=lambda info: getattr(model, info.name).__wrapped__.__code__.co_firstlineno)
+    # In the order the workflow module declares them (a class body keeps its order): the order
+    # of the spec's table.
+    declared = list(vars(model))
+    infos.sort(key=lambda info: declared.index(info.name))
     return WorkflowInfo(
         key=definition.key,
         name=definition.name,

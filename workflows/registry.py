@@ -1,6 +1,8 @@
 """The four workflows by key: a queue names one, and every case runs on its proxy model."""
 
 from cases.models import Case
+from cases.models.queues import register_workflow
+from workflows.base import WorkflowCase
 from workflows.models import (
     CustomerServiceCase,
     ReleaseTrackingCase,
@@ -8,19 +10,27 @@ from workflows.models import (
     TechnicalSupportCase,
 )
 
-WORKFLOWS = {
+WORKFLOWS: dict[str, type[WorkflowCase]] = {
     model.definition.key: model
     for model in (TechnicalSupportCase, SupportCenterCase, CustomerServiceCase, ReleaseTrackingCase)
 }
+for _key, _model in WORKFLOWS.items():
+    register_workflow(_key, _model.definition.name)
 
 
-def workflow_model(key: str):
+def workflow_model(key: str) -> type[WorkflowCase]:
     return WORKFLOWS[key]
 
 
-def as_workflow_case(case: Case):
-    """The same row seen through its workflow's state machine (no query)."""
+def as_workflow_case(case: Case) -> WorkflowCase:
+    """The same row seen through its workflow's state machine, without a query: the case itself
+    when it already is one, else a proxy instance made from its field values (`Model.from_db`,
+    Django's documented way to build an instance from a row), keeping the queue it has read."""
     model = WORKFLOWS[case.workflow]
-    if not isinstance(case, model):
-        case.__class__ = model
-    return case
+    if isinstance(case, model):
+        return case
+    fields = [field.attname for field in Case._meta.concrete_fields]
+    proxy = model.from_db(case._state.db, fields, [getattr(case, name) for name in fields])
+    if Case.queue.is_cached(case):
+        proxy.queue = case.queue
+    return proxy

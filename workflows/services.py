@@ -6,39 +6,50 @@ of two people acting at once the second sees the first one's result, and the his
 written in the same transaction as the change: a refused or losing transition leaves nothing.
 """
 
+from datetime import datetime
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import can_proceed
+from django_fsm import can_proceed, has_transition_perm
 
-from cases.errors import Conflict, Forbidden, UnknownTransition
-from cases.models import Case, HistoryEntry, Release
-from cases.roles import SYSTEM, is_staff_role, role_of
-from cases.selectors import visible_case
+from cases.errors import Conflict, Forbidden, NotVisible, UnknownTransition
+from cases.models import Case, HistoryEntry, Release, User
+from cases.roles import SYSTEM, is_staff_role, role_of, roles_held
+from cases.selectors import cases_visible_to
 from notifications.outbox import notify
+from workflows.base import WorkflowCase
+from workflows.declarations import ReplyTrigger
 from workflows.metadata import describe
 from workflows.payload import clean_payload
 from workflows.registry import as_workflow_case, workflow_model
 
+DELETED = "This case is deleted; a manager can restore it."
 
-def perform_transition(*, case: Case | int, name: str, actor, now=None, **payload) -> Case:
+
+def perform_transition(
+    *, case_id: int, name: str, actor: User | None, now: datetime | None = None, **payload: Any
+) -> WorkflowCase:
     """Perform transition `name` on the case as `actor` (None: the automations)."""
     with transaction.atomic():
-        locked = lock_case(case, actor)
+        locked = lock_case(case_id, actor)
         apply_transition(locked, name, actor, payload, now=now)
     return locked
 
 
-def lock_case(case: Case | int, actor):
-    """The case row, locked until the transaction ends, as its workflow's proxy model; 404 when
-    the actor may not see it."""
-    if actor is not None:
-        case = visible_case(actor, case.pk if isinstance(case, Case) else case)
-    elif not isinstance(case, Case):
-        case = Case.objects.only("workflow").get(pk=case)
-    return workflow_model(case.workflow).objects.select_for_update().get(pk=case.pk)
+def lock_case(case_id: int, actor: User | None) -> WorkflowCase:
+    """The case row, locked until the transaction ends, as its workflow's proxy model, with its
+    queue; 404 when the actor may not see it. Visibility and the lock are one query, so a
+    request reads its case once (`of=("self",)`: the queue row is read, not locked)."""
+    cases = Case.objects.all() if actor is None else cases_visible_to(actor)
+    try:
+        case = cases.select_related("queue").select_for_update(of=("self",)).get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotVisible("No such case.") from None
+    return as_workflow_case(case)
 
 
-def available_transitions(case, user) -> list[str]:
+def available_transitions(case: Case, user: User | None) -> list[str]:
     """The transitions this user may ask for now, in the order of the workflow's table."""
     info = describe(case.workflow)
     case = as_workflow_case(case)
@@ -50,7 +61,14 @@ def available_transitions(case, user) -> list[str]:
 
 
 def apply_transition(
-    case, name: str, actor, raw_payload: dict, *, now=None, automatic=False, via_release=False
+    case: WorkflowCase,
+    name: str,
+    actor: User | None,
+    raw_payload: dict[str, Any],
+    *,
+    now: datetime | None = None,
+    automatic: bool = False,
+    via_release: bool = False,
 ) -> HistoryEntry:
     """Check and perform a transition on a case already locked by the caller's transaction."""
     now = now or timezone.now()
@@ -60,13 +78,12 @@ def apply_transition(
         raise UnknownTransition(f"The {case.workflow} workflow has no transition {name!r}.")
     rules = info.rules
 
-    if case.is_deleted:
-        raise Conflict("This case is deleted; a manager can restore it.", status=case.status)
+    refuse_if_deleted(case)
     if rules.automatic and not automatic:
         if info.roles == (SYSTEM,):
             raise Forbidden(f"Only the automations perform {name}.")
         raise conflict(case, actor, f"{name} happens by itself and cannot be requested.")
-    if role not in info.roles:
+    if not set(roles_held(role)) & set(info.roles):
         raise Forbidden(f"The {role} role may not perform {name}.")
     if rules.via_release and not via_release:
         raise conflict(case, actor, f"{name} happens only by delivering a release.")
@@ -89,10 +106,7 @@ def apply_transition(
         case.closed_at = now
     elif source == definition.closed:
         case.closed_at = None
-    if definition.owner_on_first_action and case.assignee_id is None and is_staff_role(role):
-        case.assignee = actor
-    if rules.message and is_staff_role(role):
-        case.first_responded_at = case.first_responded_at or now
+    stamp_support_action(case, actor, now, customer_facing=bool(rules.message))
     case.save()
 
     if rules.posted_as_reply:
@@ -117,9 +131,46 @@ def apply_transition(
     return entry
 
 
-def fire_triggers(case, triggers, actor, *, now) -> HistoryEntry | None:
-    """Fire the first automatic transition of `triggers` that is available now, if any."""
-    for trigger in triggers:
+def stamp_support_action(
+    case: WorkflowCase, actor: User | None, now: datetime, *, customer_facing: bool
+) -> None:
+    """What support acting on a case records (spec, Vocabulary): the first agent to act on an
+    unassigned case owns it where the workflow says so, and their first customer-facing message
+    ends the First Response milestone. An internal note is not acting on the case."""
+    if not is_staff_role(role_of(actor)):
+        return
+    if case.definition.owner_on_first_action and case.assignee_id is None:
+        case.assignee = actor
+    if customer_facing:
+        case.first_responded_at = case.first_responded_at or now
+
+
+def refuse_if_deleted(case: Case) -> None:
+    if case.is_deleted:
+        raise Conflict(DELETED, status=case.status)
+
+
+def refuse_update(case: WorkflowCase, actor: User | None) -> None:
+    """409 where the case takes no edit, reply or note now: a deleted case, or what the workflow
+    refuses (`update_refusal`: e.g. a closed case where closed is final)."""
+    refuse_if_deleted(case)
+    reason = case.update_refusal(role_of(actor))
+    if reason:
+        raise conflict(case, actor, reason)
+
+
+def fire_triggers(
+    case: WorkflowCase,
+    triggers: dict[str, tuple[ReplyTrigger, ...]],
+    actor: User | None,
+    *,
+    now: datetime,
+) -> HistoryEntry | None:
+    """Fire the first automatic transition that `actor`'s role triggers (a manager's reply
+    fires what an agent's would) and that is available now, if any."""
+    held = roles_held(role_of(actor))
+    role = next((r for r in held if r in triggers), None)
+    for trigger in triggers.get(role, ()) if role else ():
         if trigger.only_from is not None and case.status not in trigger.only_from:
             continue
         if _is_available(case, trigger.transition) and _is_permitted(
@@ -129,13 +180,16 @@ def fire_triggers(case, triggers, actor, *, now) -> HistoryEntry | None:
     return None
 
 
-def deliver_release(*, release: Release | int, actor, now=None) -> Release:
+def deliver_release(*, release_id: int, actor: User, now: datetime | None = None) -> Release:
     """Perform the workflow's release transition (release_tracking: `deliver_release`) on every
     case of the release at once: all of them or none."""
     now = now or timezone.now()
-    release_id = release.pk if isinstance(release, Release) else release
     with transaction.atomic():
-        locked = Release.objects.select_for_update().get(pk=release_id)
+        locked = (
+            Release.objects.select_for_update(of=("self",))
+            .select_related("queue")
+            .get(pk=release_id)
+        )
         if not is_staff_role(role_of(actor)):
             raise Forbidden("Only agents deliver releases.")
         if locked.is_delivered:
@@ -159,20 +213,19 @@ def deliver_release(*, release: Release | int, actor, now=None) -> Release:
     return locked
 
 
-def _is_available(case, name: str) -> bool:
+def _is_available(case: WorkflowCase, name: str) -> bool:
     return can_proceed(getattr(case, name))
 
 
-def _is_permitted(case, name: str, user) -> bool:
-    fsm_transition = getattr(case, name)._django_fsm.get_transition(case.status)
-    return fsm_transition is not None and fsm_transition.has_perm(case, user)
+def _is_permitted(case: WorkflowCase, name: str, user: User | None) -> bool:
+    return has_transition_perm(getattr(case, name), user)
 
 
-def _check_text(case, name: str) -> str:
-    permission = next(iter(getattr(case, name)._django_fsm.transitions.values())).permission
-    return permission.check_text or "some users"
+def _check_text(case: WorkflowCase, name: str) -> str:
+    info = describe(case.workflow).transition(name)
+    return (info.permission.check_text if info else "") or "some users"
 
 
-def conflict(case, actor, detail: str) -> Conflict:
+def conflict(case: Case, actor: User | None, detail: str) -> Conflict:
     """A 409 about a case, naming its status and what this actor may do instead, now."""
     return Conflict(detail, status=case.status, available=available_transitions(case, actor))

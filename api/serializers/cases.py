@@ -15,6 +15,7 @@ from api.serializers.fields import (
 )
 from cases.models import Case, Organization, Queue, User
 from cases.roles import Role
+from cases.text import MAX_SUBJECT, MAX_TEXT
 from workflows.automations import upcoming
 from workflows.registry import as_workflow_case
 from workflows.services import available_transitions
@@ -94,9 +95,9 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseCreateSerializer(serializers.Serializer):
     queue = serializers.PrimaryKeyRelatedField(queryset=Queue.objects.all())
-    subject = serializers.CharField(max_length=255)
+    subject = serializers.CharField(max_length=MAX_SUBJECT)
     description = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=20_000
+        required=False, allow_blank=True, default="", max_length=MAX_TEXT
     )
     priority = PriorityField(required=False)
     channel = serializers.ChoiceField(choices=CHANNEL_CHOICES, required=False)
@@ -111,8 +112,8 @@ class CaseCreateSerializer(serializers.Serializer):
 class CaseUpdateSerializer(serializers.Serializer):
     """The editable fields; which of them a role may change is the service's rule (403)."""
 
-    subject = serializers.CharField(max_length=255, required=False)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    subject = serializers.CharField(max_length=MAX_SUBJECT, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
     priority = PriorityField(required=False)
     assignee = IdField(required=False, allow_null=True)
 
@@ -120,12 +121,12 @@ class CaseUpdateSerializer(serializers.Serializer):
 class TransitionPayloadSerializer(serializers.Serializer):
     """Payload of a transition; which fields a transition requires is in its workflow."""
 
-    note = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
-    close_notes = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
+    close_notes = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
     sub_status = serializers.ChoiceField(choices=SUB_STATUS_CHOICES, required=False)
     assignee = IdField(required=False)
 
 
 class RepeatSerializer(serializers.Serializer):
-    subject = serializers.CharField(max_length=255, required=False)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    subject = serializers.CharField(max_length=MAX_SUBJECT, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)

@@ -10,11 +10,12 @@ from api.serializers.fields import (
 )
 from cases.models import Comment, HistoryEntry
 from cases.selectors import history_note_visible_to
+from cases.text import MAX_TEXT
 from notifications.models import Notification
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    body = serializers.CharField(max_length=20_000)
+    body = serializers.CharField(max_length=MAX_TEXT)
     internal = serializers.BooleanField(required=False, default=False)
 
     class Meta:

@@ -4,11 +4,14 @@ from rest_framework import serializers
 
 from api.serializers.fields import IdField
 from cases.models import Queue, Release, Survey
+from cases.text import MAX_NAME, MAX_TEXT
 
 
 class SurveySerializer(serializers.ModelSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=MAX_TEXT
+    )
 
     class Meta:
         model = Survey
@@ -19,7 +22,7 @@ class SurveySerializer(serializers.ModelSerializer):
 class ReleaseSerializer(serializers.ModelSerializer):
     queue = serializers.PrimaryKeyRelatedField(queryset=Queue.objects.all())
     cases = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    name = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=MAX_NAME)
 
     class Meta:
         model = Release

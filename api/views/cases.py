@@ -2,7 +2,9 @@
 surveys and notifications. Each action looks the case up through `cases_visible_to` (404),
 validates the body's shape and hands the decision to one service."""
 
-from django.db.models import Prefetch
+from typing import Any
+
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -11,7 +13,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from api.filters import CaseFilter
 from api.serializers.cases import (
@@ -29,13 +33,14 @@ from api.serializers.conversation import (
 )
 from api.serializers.fields import ID_PATTERN, TRANSITION_CHOICES
 from api.serializers.follow_up import SurveySerializer
-from cases import services
 from cases.errors import NotVisible
 from cases.models import Case
 from cases.selectors import cases_visible_to, comments_visible_to, visible_case
-from notifications.models import Notification
 from notifications.selectors import notifications_of_case
-from workflows.automations import UPCOMING_NOTIFICATION_KINDS
+from services.cases import case_create, case_delete, case_repeat, case_restore, case_update
+from services.conversation import comment_post
+from services.surveys import survey_submit
+from workflows.automations import upcoming_prefetch, with_upcoming
 from workflows.services import perform_transition
 
 ERRORS = {
@@ -95,13 +100,7 @@ class CaseViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Case.objects.none()
-        # What `upcoming` reads: the queue's timer settings and the timers' own outbox rows.
-        timed = Notification.objects.filter(kind__in=UPCOMING_NOTIFICATION_KINDS)
-        return (
-            cases_visible_to(self.request.user)
-            .select_related("queue")
-            .prefetch_related(Prefetch("notifications", queryset=timed))
-        )
+        return with_upcoming(cases_visible_to(self.request.user))
 
     def get_object(self):
         try:
@@ -109,31 +108,37 @@ class CaseViewSet(
         except Case.DoesNotExist:
             raise NotVisible("No such case.") from None
 
-    def _answer(self, case, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=case.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
+    def _payload(self, serializer_class: type[Serializer], pk: str | None) -> dict[str, Any]:
+        """The body's shape, checked. A body that fails it about a case this user may not see
+        answers 404, as every refusal puts 404 first; only this refusal path reads the case
+        (the service reads it, once, otherwise)."""
+        serializer = serializer_class(data=self.request.data)
+        if not serializer.is_valid():
+            visible_case(self.request.user, pk)
+            raise ValidationError(serializer.errors)
+        return dict(serializer.validated_data)
+
+    def _answer(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
+        """The case a service returned (read once, with its queue, under its lock), with the
+        outbox rows `upcoming` reads."""
+        prefetch_related_objects([case], upcoming_prefetch())
+        return Response(self.get_serializer(case).data, status=code)
 
     def create(self, request, *args, **kwargs):
         serializer = CaseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = services.case_create(actor=request.user, **serializer.validated_data)
+        case = case_create(actor=request.user, **serializer.validated_data)
         return self._answer(case, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        case = visible_case(request.user, kwargs["pk"])
-        serializer = CaseUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
+        changes = self._payload(CaseUpdateSerializer, kwargs["pk"])
         if "status" in request.data:
             changes["status"] = request.data["status"]  # refused by the service: 400
-        case = services.case_update(case=case, actor=request.user, changes=changes)
+        case = case_update(case_id=int(kwargs["pk"]), actor=request.user, changes=changes)
         return self._answer(case)
 
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
-
     def destroy(self, request, *args, **kwargs):
-        services.case_delete(case=self.get_object(), actor=request.user)
+        case_delete(case_id=int(kwargs["pk"]), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -143,7 +148,7 @@ class CaseViewSet(
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def restore(self, request, pk=None):
-        case = services.case_restore(case=self.get_object(), actor=request.user)
+        case = case_restore(case_id=int(pk), actor=request.user)
         return self._answer(case)
 
     @extend_schema(
@@ -159,13 +164,11 @@ class CaseViewSet(
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def comments(self, request, pk=None):
-        case = visible_case(request.user, pk)
         if request.method == "GET":
-            comments = comments_visible_to(request.user, case)
+            comments = comments_visible_to(request.user, visible_case(request.user, pk))
             return Response(CommentSerializer(comments, many=True).data)
-        serializer = CommentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        comment = services.comment_post(case=case, author=request.user, **serializer.validated_data)
+        payload = self._payload(CommentSerializer, pk)
+        comment = comment_post(case_id=int(pk), actor=request.user, **payload)
         return Response(PostedCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -193,12 +196,8 @@ class CaseViewSet(
         filter_backends=[],
     )
     def transition(self, request, pk=None, name=None):
-        case = visible_case(request.user, pk)
-        serializer = TransitionPayloadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        case = perform_transition(
-            case=case, name=name, actor=request.user, **serializer.validated_data
-        )
+        payload = self._payload(TransitionPayloadSerializer, pk)
+        case = perform_transition(case_id=int(pk), name=name, actor=request.user, **payload)
         return self._answer(case)
 
     @extend_schema(
@@ -208,9 +207,8 @@ class CaseViewSet(
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def repeat(self, request, pk=None):
-        serializer = RepeatSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        case = services.case_repeat(case=pk, actor=request.user, **serializer.validated_data)
+        payload = self._payload(RepeatSerializer, pk)
+        case = case_repeat(case_id=int(pk), actor=request.user, **payload)
         return self._answer(case, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -220,10 +218,8 @@ class CaseViewSet(
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def survey(self, request, pk=None):
-        case = visible_case(request.user, pk)
-        serializer = SurveySerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        survey = services.survey_submit(case=case, actor=request.user, **serializer.validated_data)
+        payload = self._payload(SurveySerializer, pk)
+        survey = survey_submit(case_id=int(pk), actor=request.user, **payload)
         return Response(SurveySerializer(survey).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

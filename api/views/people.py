@@ -13,8 +13,8 @@ from api.serializers.people import (
     QueueSerializer,
     UserSerializer,
 )
-from cases import accounts
 from cases.models import Organization, Queue, User
+from services import accounts
 
 
 @extend_schema(responses=MeSerializer)

@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from api.permissions import IsStaff
 from api.serializers.fields import ID_PATTERN
 from api.serializers.follow_up import ReleaseCaseSerializer, ReleaseSerializer
-from cases import services
 from cases.errors import NotVisible
 from cases.models import Case, Release
+from services.releases import release_add_case, release_create
 from workflows.services import deliver_release
 
 REFUSALS = {
@@ -50,7 +50,7 @@ class ReleaseViewSet(
     def create(self, request, *args, **kwargs):
         serializer = ReleaseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        release = services.release_create(actor=request.user, **serializer.validated_data)
+        release = release_create(actor=request.user, **serializer.validated_data)
         return self._answer(release, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -63,8 +63,8 @@ class ReleaseViewSet(
         release = self.get_object()
         serializer = ReleaseCaseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.release_add_case(
-            release=release, case=serializer.validated_data["case"], actor=request.user
+        release_add_case(
+            release_id=release.pk, case_id=serializer.validated_data["case"], actor=request.user
         )
         return self._answer(release)
 
@@ -75,5 +75,5 @@ class ReleaseViewSet(
     )
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk=None):
-        release = deliver_release(release=self.get_object(), actor=request.user)
+        release = deliver_release(release_id=(self.get_object()).pk, actor=request.user)
         return self._answer(release)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from cases.models import Priority
-from cases.services import case_delete, case_update
+from services.cases import case_delete, case_update
 from tests.workflows.walking import walk_to
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -46,7 +46,7 @@ def catalogue(make_case, cast, customer, colleague, other_customer, solo, agent,
         now=T0 + timedelta(hours=3),
     )
     walk_to(b, "in_progress", cast)  # b is now assigned to the agent who started it
-    case_update(case=d, actor=agent, changes={"assignee": other_agent})
+    case_update(case_id=d.pk, actor=agent, changes={"assignee": other_agent})
     return {"a": a, "b": b, "c": c, "d": d}
 
 
@@ -213,7 +213,7 @@ def test_customers_filter_only_within_what_they_see(api, customer, catalogue, or
 
 @pytest.fixture
 def deleted(catalogue, agent):
-    case_delete(case=catalogue["c"], actor=agent)
+    case_delete(case_id=catalogue["c"].pk, actor=agent)
     return catalogue["c"]
 
 

@@ -14,7 +14,7 @@ TOO_BIG_FOR_64_BITS = [str(2**63), str(2**64), "9" * 19, "9" * 40]
 @pytest.fixture
 def targets(case_in, agent, queues):
     """One case and one release for the endpoints that need an id."""
-    from cases.services import release_create
+    from services.releases import release_create
 
     return {
         "case": case_in("technical_support", "work_in_progress").pk,

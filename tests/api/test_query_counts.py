@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Release
-from cases.services import comment_post, release_add_case, release_create
+from services.conversation import comment_post
+from services.releases import release_add_case, release_create
 from tests.factories import CustomerFactory
 from tests.workflows.walking import walk_to
 
@@ -43,14 +44,14 @@ def cases(make_case, cast, org_a, agent, queues):
         for n in range(count):
             workflow, status = MIX[n % len(MIX)]
             case = make_case(workflow, requester=requesters[n % len(requesters)])
-            comment_post(case=case, author=agent, body="Internal look.", internal=True)
+            comment_post(case_id=case.pk, actor=agent, body="Internal look.", internal=True)
             if status and n < len(MIX):
                 walk_to(case, status, cast)
             made.append(case)
         release = release_create(actor=agent, name="query-counts", queue=queues["release_tracking"])
         for case in made:
             if case.workflow == "release_tracking" and case.status == "done_awaiting_release":
-                release_add_case(release=release, case=case, actor=agent)
+                release_add_case(release_id=release.pk, case_id=case.pk, actor=agent)
         return made
 
     return make
@@ -117,8 +118,8 @@ def test_a_busy_case_costs_no_more_than_a_quiet_one(api, agent, make_case, cast)
     quiet = make_case("support_center")
     busy = make_case("support_center")
     for n in range(30):
-        comment_post(case=busy, author=cast["customer"], body=f"Ping {n}.")
-        comment_post(case=busy, author=agent, body=f"Pong {n}.")
+        comment_post(case_id=busy.pk, actor=cast["customer"], body=f"Ping {n}.")
+        comment_post(case_id=busy.pk, actor=agent, body=f"Pong {n}.")
     walk_to(busy, "awaiting_customer_confirmation", cast)
     client = api(agent)
 
@@ -135,7 +136,7 @@ def test_the_release_list_costs_the_same_for_1_and_20_releases(api, agent, queue
             name = f"2026.{Release.objects.count()}"
             release = release_create(actor=agent, name=name, queue=queues["release_tracking"])
             done = case_in("release_tracking", "done_awaiting_release")
-            release_add_case(release=release, case=done, actor=agent)
+            release_add_case(release_id=release.pk, case_id=done.pk, actor=agent)
 
     releases(1)
     one = queries_of(lambda: client.get("/api/releases/"))

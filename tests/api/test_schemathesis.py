@@ -23,8 +23,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cases.selectors import cases_visible_to
-from cases.services import release_add_case, release_create
 from helpdesk.wsgi import application
+from services.releases import release_add_case, release_create
 from tests.workflows.spec_tables import TABLES
 from workflows.services import available_transitions
 
@@ -131,7 +131,7 @@ def world(case_in, make_case, cast, colleague, other_customer, other_agent, agen
     cases += [make_case(workflow, requester=other_customer) for workflow in STATUSES]
     release = release_create(actor=agent, name="2026.12.1", queue=queues["release_tracking"])
     waiting = next(case for case in cases if case.status == "done_awaiting_release")
-    release_add_case(release=release, case=waiting, actor=agent)
+    release_add_case(release_id=release.pk, case_id=waiting.pk, actor=agent)
     EXISTING.update(
         case=[case.pk for case in cases],
         release=[release.pk],

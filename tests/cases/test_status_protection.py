@@ -31,7 +31,7 @@ def test_refused_assignment_leaves_status(make_case):
 
 def test_refresh_from_db_reloads_status(make_case, agent):
     case = make_case("technical_support")
-    perform_transition(case=case.pk, name="start_work", actor=agent)
+    perform_transition(case_id=case.pk, name="start_work", actor=agent)
 
     case.refresh_from_db()
 

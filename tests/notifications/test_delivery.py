@@ -6,13 +6,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases.services import case_delete, comment_post
 from notifications import delivery
 from notifications.delivery import MAX_ATTEMPTS, retry_delay
 from notifications.models import Kind, Notification
 from notifications.outbox import notify
 from notifications.selectors import notifications_for
 from notifications.tasks import deliver_notifications
+from services.cases import case_delete
+from services.conversation import comment_post
 from tests.timed_cases import DAY, HOUR, SECOND, T0, awaiting_confirmation, new_case
 from workflows.automations import deliver_due_notifications
 from workflows.services import perform_transition
@@ -47,7 +48,7 @@ def test_a_notification_is_delivered_right_after_its_cause_commits(
     case = new_case(queues["technical_support"], customer)
 
     with django_capture_on_commit_callbacks(execute=True):
-        comment_post(case=case, author=agent, body="We are on it.")
+        comment_post(case_id=case.pk, actor=agent, body="We are on it.")
 
     [row] = Notification.objects.filter(case=case, kind=Kind.PUBLIC_REPLY)
     assert row.sent_at is not None
@@ -57,14 +58,14 @@ def test_a_notification_is_delivered_right_after_its_cause_commits(
 def test_nothing_is_enqueued_before_the_commit(queues, customer, agent, mailoutbox):
     case = new_case(queues["technical_support"], customer)
 
-    comment_post(case=case, author=agent, body="We are on it.")
+    comment_post(case_id=case.pk, actor=agent, body="We are on it.")
 
     assert (Notification.objects.get(case=case).sent_at, mailoutbox) == (None, [])
 
 
 def test_a_closure_notification_waits_its_day(queues, customer, agent, mailoutbox):
     case = awaiting_confirmation(queues["support_center"], customer, agent, at=T0)
-    perform_transition(case=case, name="close", actor=agent, note="Solved.", now=T0 + HOUR)
+    perform_transition(case_id=case.pk, name="close", actor=agent, note="Solved.", now=T0 + HOUR)
     closure = Notification.objects.get(case=case, kind=Kind.CLOSURE)
 
     early = deliver_due_notifications(now=T0 + HOUR + DAY - SECOND)
@@ -81,7 +82,7 @@ def test_a_customer_who_confirms_still_gets_the_closure_notification_a_day_later
 ):
     case = awaiting_confirmation(queues["support_center"], customer, agent, at=T0)
 
-    perform_transition(case=case, name="confirm", actor=customer, now=T0 + HOUR)
+    perform_transition(case_id=case.pk, name="confirm", actor=customer, now=T0 + HOUR)
 
     closure = Notification.objects.get(case=case, kind=Kind.CLOSURE)
     assert (closure.recipient, closure.scheduled_for) == (customer, T0 + HOUR + DAY)
@@ -90,7 +91,7 @@ def test_a_customer_who_confirms_still_gets_the_closure_notification_a_day_later
 def test_nobody_is_notified_of_their_own_public_reply(queues, customer, agent):
     case = new_case(queues["technical_support"], customer)
 
-    comment_post(case=case, author=customer, body="Any news?")
+    comment_post(case_id=case.pk, actor=customer, body="Any news?")
 
     assert not Notification.objects.filter(case=case, recipient=customer).exists()
 
@@ -186,7 +187,7 @@ def test_the_in_app_list_shows_a_delayed_notification_once_its_time_has_come(
     queues, customer, agent
 ):
     case = awaiting_confirmation(queues["support_center"], customer, agent, at=T0)
-    perform_transition(case=case, name="close", actor=agent, note="Solved.", now=T0 + HOUR)
+    perform_transition(case_id=case.pk, name="close", actor=agent, note="Solved.", now=T0 + HOUR)
 
     def kinds(now):
         return [n.kind for n in notifications_for(customer, now=now)]
@@ -198,7 +199,7 @@ def test_the_in_app_list_shows_a_delayed_notification_once_its_time_has_come(
 def test_the_in_app_list_drops_cases_the_user_no_longer_sees(queues, customer, agent):
     case = new_case(queues["customer_service"], customer, at=T0)
     _reminder(case, T0)
-    case_delete(case=case, actor=agent, now=T0 + HOUR)
+    case_delete(case_id=case.pk, actor=agent, now=T0 + HOUR)
 
     assert list(notifications_for(customer, now=T0 + DAY)) == []
 

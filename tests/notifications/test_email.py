@@ -3,10 +3,10 @@ word of an internal note."""
 
 import pytest
 
-from cases.services import comment_post
 from notifications.delivery import deliver_one
 from notifications.models import Kind, Notification
 from notifications.outbox import notify
+from services.conversation import comment_post
 from tests.timed_cases import HOUR, T0, awaiting_confirmation, new_case
 from workflows.services import perform_transition
 
@@ -48,9 +48,9 @@ def test_every_kind_has_a_text_and_an_html_email(kind, queues, customer, mailout
 @pytest.mark.parametrize("role", ["customer", "agent"])
 def test_no_email_ever_quotes_an_internal_note(kind, role, queues, customer, agent, mailoutbox):
     case = new_case(queues["technical_support"], customer, at=T0)
-    comment_post(case=case, author=agent, body="We are looking into it.", now=T0 + HOUR)
-    comment_post(case=case, author=agent, body=SECRET, internal=True, now=T0 + 2 * HOUR)
-    perform_transition(case=case, name="block", actor=agent, note=SECRET, now=T0 + 3 * HOUR)
+    comment_post(case_id=case.pk, actor=agent, body="We are looking into it.", now=T0 + HOUR)
+    comment_post(case_id=case.pk, actor=agent, body=SECRET, internal=True, now=T0 + 2 * HOUR)
+    perform_transition(case_id=case.pk, name="block", actor=agent, note=SECRET, now=T0 + 3 * HOUR)
 
     _send(kind, case, {"customer": customer, "agent": agent}[role], at=T0 + 4 * HOUR)
 
@@ -60,7 +60,7 @@ def test_no_email_ever_quotes_an_internal_note(kind, role, queues, customer, age
 
 def test_a_public_reply_email_quotes_the_reply(queues, customer, agent, mailoutbox):
     case = new_case(queues["technical_support"], customer, at=T0)
-    comment_post(case=case, author=agent, body="Please restart the printer.", now=T0 + HOUR)
+    comment_post(case_id=case.pk, actor=agent, body="Please restart the printer.", now=T0 + HOUR)
     [row] = Notification.objects.filter(case=case, kind=Kind.PUBLIC_REPLY)
 
     deliver_one(row.pk, now=T0 + HOUR)
@@ -83,14 +83,14 @@ def test_the_awaiting_confirmation_email_quotes_the_answer(queues, customer, age
 def test_an_internal_note_notifies_nobody(queues, customer, agent):
     case = new_case(queues["technical_support"], customer, at=T0)
 
-    comment_post(case=case, author=agent, body=SECRET, internal=True, now=T0 + HOUR)
+    comment_post(case_id=case.pk, actor=agent, body=SECRET, internal=True, now=T0 + HOUR)
 
     assert not Notification.objects.filter(case=case).exists()
 
 
 def test_an_html_email_escapes_what_people_wrote(queues, customer, agent, mailoutbox):
     case = new_case(queues["technical_support"], customer, at=T0)
-    comment_post(case=case, author=agent, body="<script>alert(1)</script> & co", now=T0 + HOUR)
+    comment_post(case_id=case.pk, actor=agent, body="<script>alert(1)</script> & co", now=T0 + HOUR)
     [row] = Notification.objects.filter(case=case, kind=Kind.PUBLIC_REPLY)
 
     deliver_one(row.pk, now=T0 + HOUR)

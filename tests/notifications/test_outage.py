@@ -7,9 +7,9 @@ import time
 import pytest
 from django.utils import timezone
 
-from cases.services import comment_post
 from helpdesk.celery import app as celery_app
 from notifications.models import Kind, Notification
+from services.conversation import comment_post
 from tests.timed_cases import new_case, reload
 from workflows.automations import deliver_due_notifications
 from workflows.services import perform_transition
@@ -42,11 +42,11 @@ def test_a_transition_with_a_notification_succeeds_at_once_with_the_broker_down(
     broker_down, queues, customer, agent, mailoutbox, django_capture_on_commit_callbacks, caplog
 ):
     case = new_case(queues["support_center"], customer)
-    perform_transition(case=case, name="start_progress", actor=agent)
+    perform_transition(case_id=case.pk, name="start_progress", actor=agent)
 
     started = time.monotonic()
     with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
-        perform_transition(case=case, name="provide_answer", actor=agent, note="Reboot it.")
+        perform_transition(case_id=case.pk, name="provide_answer", actor=agent, note="Reboot it.")
     elapsed = time.monotonic() - started
 
     row = Notification.objects.get(case=case, kind=Kind.AWAITING_CONFIRMATION)
@@ -61,7 +61,7 @@ def test_the_next_sweep_delivers_what_the_broker_outage_held_back(
 ):
     case = new_case(queues["technical_support"], customer)
     with django_capture_on_commit_callbacks(execute=True):
-        comment_post(case=case, author=agent, body="Please send the logs.")
+        comment_post(case_id=case.pk, actor=agent, body="Please send the logs.")
     assert mailoutbox == []
 
     now = timezone.now()

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from cases.models import Case, HistoryEntry
-from cases.services import comment_post
 from notifications.models import Kind, Notification
+from services.conversation import comment_post
 from tests.factories import QueueFactory
 from tests.timed_cases import (
     DAY,
@@ -160,7 +160,7 @@ def test_a_new_entry_into_customer_input_gets_its_own_reminder(queues, customer,
     again = T0 + timedelta(days=10)
     # From pending itself, set_pending is a new entry: its timers restart.
     perform_transition(
-        case=case, name="set_pending", actor=agent, sub_status="customer_input", now=again
+        case_id=case.pk, name="set_pending", actor=agent, sub_status="customer_input", now=again
     )
 
     early = send_reminders(now=again + timedelta(days=7) - SECOND)
@@ -172,7 +172,7 @@ def test_a_new_entry_into_customer_input_gets_its_own_reminder(queues, customer,
 
 def test_customer_reply_to_the_answer_stops_the_auto_close(queues, customer, agent):
     case = awaiting_confirmation(queues["support_center"], customer, agent, at=T0)
-    comment_post(case=case, author=customer, body="Still broken.", now=T0 + timedelta(days=10))
+    comment_post(case_id=case.pk, actor=customer, body="Still broken.", now=T0 + timedelta(days=10))
 
     actions = run_all(now=T0 + timedelta(days=30))
 
@@ -181,9 +181,11 @@ def test_customer_reply_to_the_answer_stops_the_auto_close(queues, customer, age
 
 def test_a_new_answer_restarts_the_confirmation_timer(queues, customer, agent):
     case = awaiting_confirmation(queues["support_center"], customer, agent, at=T0)
-    comment_post(case=case, author=customer, body="Still broken.", now=T0 + timedelta(days=10))
+    comment_post(case_id=case.pk, actor=customer, body="Still broken.", now=T0 + timedelta(days=10))
     answered = T0 + timedelta(days=11)
-    perform_transition(case=case, name="provide_answer", actor=agent, note="Now?", now=answered)
+    perform_transition(
+        case_id=case.pk, name="provide_answer", actor=agent, note="Now?", now=answered
+    )
 
     before = auto_close(now=answered + timedelta(days=14) - SECOND)
     after = auto_close(now=answered + timedelta(days=14))
@@ -197,7 +199,9 @@ def test_a_new_answer_restarts_the_confirmation_timer(queues, customer, agent):
 
 def test_customer_update_while_pending_stops_reminder_and_auto_close(queues, customer, agent):
     case = pending(queues["support_center"], customer, agent, at=T0)
-    comment_post(case=case, author=customer, body="Here are the logs.", now=T0 + timedelta(days=3))
+    comment_post(
+        case_id=case.pk, actor=customer, body="Here are the logs.", now=T0 + timedelta(days=3)
+    )
 
     actions = run_all(now=T0 + timedelta(days=60))
 

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 
 from cases.models import Priority
-from cases.services import case_update, comment_post
 from notifications.models import Kind, Notification
+from services.cases import case_update
+from services.conversation import comment_post
 from tests.factories import ManagerFactory
 from tests.timed_cases import HOUR, SECOND, T0, new_case, reload
 from workflows.automations import detect_first_response_breaches
@@ -53,7 +54,7 @@ def test_the_due_time_follows_the_priority(queues, customer, manager):
 
 def test_a_priority_lowered_meanwhile_postpones_the_breach(queues, customer, manager):
     case = new_case(queues["technical_support"], customer, at=T0, priority=Priority.URGENT)
-    case_update(case=case, actor=manager, changes={"priority": Priority.LOW}, now=T0 + SECOND)
+    case_update(case_id=case.pk, actor=manager, changes={"priority": Priority.LOW}, now=T0 + SECOND)
 
     assert detect_first_response_breaches(now=T0 + 2 * HOUR) == []
     assert len(detect_first_response_breaches(now=T0 + timedelta(hours=24))) == 1
@@ -61,7 +62,7 @@ def test_a_priority_lowered_meanwhile_postpones_the_breach(queues, customer, man
 
 def test_breach_notifies_the_assignee(queues, customer, agent, manager):
     case = new_case(queues["technical_support"], customer, at=T0)
-    case_update(case=case, actor=manager, changes={"assignee": agent}, now=T0 + SECOND)
+    case_update(case_id=case.pk, actor=manager, changes={"assignee": agent}, now=T0 + SECOND)
 
     detect_first_response_breaches(now=T0 + NORMAL_TARGET)
 
@@ -81,7 +82,7 @@ def test_breach_without_assignee_notifies_every_active_manager(queues, customer,
 
 def test_breach_of_a_departed_assignee_goes_to_the_managers(queues, customer, agent, manager):
     case = new_case(queues["technical_support"], customer, at=T0)
-    case_update(case=case, actor=manager, changes={"assignee": agent}, now=T0 + SECOND)
+    case_update(case_id=case.pk, actor=manager, changes={"assignee": agent}, now=T0 + SECOND)
     agent.is_active = False
     agent.save()
 
@@ -102,14 +103,14 @@ def test_breach_is_detected_once_per_case(queues, customer, manager):
 
 def test_a_public_reply_in_time_prevents_the_breach(queues, customer, agent, manager):
     case = new_case(queues["technical_support"], customer, at=T0)
-    comment_post(case=case, author=agent, body="On it.", now=T0 + HOUR)
+    comment_post(case_id=case.pk, actor=agent, body="On it.", now=T0 + HOUR)
 
     assert detect_first_response_breaches(now=T0 + timedelta(days=3)) == []
 
 
 def test_an_internal_note_does_not_prevent_the_breach(queues, customer, agent, manager):
     case = new_case(queues["technical_support"], customer, at=T0)
-    comment_post(case=case, author=agent, body="Looks hard.", internal=True, now=T0 + HOUR)
+    comment_post(case_id=case.pk, actor=agent, body="Looks hard.", internal=True, now=T0 + HOUR)
 
     assert [a.case for a in detect_first_response_breaches(now=T0 + NORMAL_TARGET)] == [
         case.reference
@@ -118,7 +119,7 @@ def test_an_internal_note_does_not_prevent_the_breach(queues, customer, agent, m
 
 def test_a_closed_case_is_never_breached(queues, customer, manager):
     case = new_case(queues["technical_support"], customer, at=T0)
-    perform_transition(case=case, name="close", actor=customer, now=T0 + HOUR)
+    perform_transition(case_id=case.pk, name="close", actor=customer, now=T0 + HOUR)
 
     assert detect_first_response_breaches(now=T0 + timedelta(days=3)) == []
     assert reload(case).first_response_breached_at is None

@@ -70,7 +70,7 @@ def test_nothing_is_planned_for_cases_waiting_on_us(sub_status, queues, customer
 
 def test_a_closed_case_shows_its_pending_closure_notification(queues, customer, agent):
     case = awaiting_confirmation(queues["support_center"], customer, agent, at=T0)
-    perform_transition(case=case, name="close", actor=agent, note="Solved.", now=T0 + DAY)
+    perform_transition(case_id=case.pk, name="close", actor=agent, note="Solved.", now=T0 + DAY)
 
     assert _plan(case, T0 + DAY) == [("closure_notification", T0 + 2 * DAY)]
 

@@ -8,7 +8,8 @@ from django.db import connection
 
 from cases.errors import Conflict
 from cases.models import HistoryEntry
-from cases.services import case_update, comment_post
+from services.cases import case_update
+from services.conversation import comment_post
 from tests.factories import AgentFactory
 from tests.workflows.walking import reload, walk_to
 from workflows.services import perform_transition
@@ -55,7 +56,7 @@ def agents(db):
 def _same_transition(case, agents, name):
     return race(
         *(
-            lambda agent=agent: perform_transition(case=case.pk, name=name, actor=agent)
+            lambda agent=agent: perform_transition(case_id=case.pk, name=name, actor=agent)
             for agent in agents
         )
     )
@@ -106,7 +107,7 @@ def _conflicting_transitions(case, agents):
     names = [CONFLICTING[index % len(CONFLICTING)][0] for index in range(len(agents))]
     jobs = [
         lambda agent=agent, name=name: perform_transition(
-            case=case.pk, name=name, actor=agent, **dict(CONFLICTING)[name]
+            case_id=case.pk, name=name, actor=agent, **dict(CONFLICTING)[name]
         )
         for agent, name in zip(agents, names, strict=True)
     ]
@@ -164,7 +165,9 @@ def test_concurrent_customer_replies_lose_no_comment(make_case, cast, customer, 
 
     race(
         *(
-            lambda n=n, author=author: comment_post(case=case.pk, author=author, body=f"Reply {n}")
+            lambda n=n, author=author: comment_post(
+                case_id=case.pk, actor=author, body=f"Reply {n}"
+            )
             for n, author in enumerate(authors)
         )
     )
@@ -179,7 +182,9 @@ def test_concurrent_customer_replies_fire_customer_reply_once(make_case, cast, c
 
     race(
         *(
-            lambda n=n, author=author: comment_post(case=case.pk, author=author, body=f"Reply {n}")
+            lambda n=n, author=author: comment_post(
+                case_id=case.pk, actor=author, body=f"Reply {n}"
+            )
             for n, author in enumerate(authors)
         )
     )
@@ -191,12 +196,12 @@ def test_concurrent_edits_notes_and_transition_lose_no_update(make_case, agent):
     case = make_case("technical_support")
 
     race(
-        lambda: case_update(case=case.pk, actor=agent, changes={"subject": "New subject"}),
-        lambda: case_update(case=case.pk, actor=agent, changes={"description": "New text"}),
-        lambda: case_update(case=case.pk, actor=agent, changes={"priority": 40}),
-        lambda: perform_transition(case=case.pk, name="start_work", actor=agent),
+        lambda: case_update(case_id=case.pk, actor=agent, changes={"subject": "New subject"}),
+        lambda: case_update(case_id=case.pk, actor=agent, changes={"description": "New text"}),
+        lambda: case_update(case_id=case.pk, actor=agent, changes={"priority": 40}),
+        lambda: perform_transition(case_id=case.pk, name="start_work", actor=agent),
         *(
-            lambda n=n: comment_post(case=case.pk, author=agent, body=f"Note {n}", internal=True)
+            lambda n=n: comment_post(case_id=case.pk, actor=agent, body=f"Note {n}", internal=True)
             for n in range(THREADS - 4)
         ),
     )

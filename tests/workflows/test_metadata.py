@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from cases.services import case_update, comment_post
+from services.cases import case_update
+from services.conversation import comment_post
 from tests.workflows.spec_tables import TABLES
 from tests.workflows.walking import reload, walk_to
 from workflows.metadata import as_json, describe
@@ -60,7 +61,7 @@ def test_available_transitions_never_list_automatic_or_release_only(
 
 def test_accept_is_available_to_the_assigned_agent_only(make_case, manager, agent, other_agent):
     case = make_case("customer_service")
-    case = case_update(case=case, actor=manager, changes={"assignee": agent})
+    case = case_update(case_id=case.pk, actor=manager, changes={"assignee": agent})
 
     offered = {
         user.username: "accept" in available_transitions(case, user)
@@ -72,7 +73,7 @@ def test_accept_is_available_to_the_assigned_agent_only(make_case, manager, agen
 
 def test_send_to_development_is_available_once_the_customer_replied(make_case, cast, agent):
     case = walk_to(make_case("release_tracking"), "waiting_for_customer_response", cast)
-    comment_post(case=case, author=cast["customer"], body="Version 3.2.")
+    comment_post(case_id=case.pk, actor=cast["customer"], body="Version 3.2.")
 
     assert "send_to_development" in available_transitions(reload(case), agent)
 

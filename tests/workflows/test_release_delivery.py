@@ -6,8 +6,8 @@ import pytest
 import workflows.services
 from cases.errors import Conflict, Forbidden, InvalidInput
 from cases.models import Case, HistoryEntry
-from cases.services import release_add_case, release_create
 from notifications.models import Kind, Notification
+from services.releases import release_add_case, release_create
 from tests.factories import QueueFactory
 from tests.workflows.walking import reload, walk_to
 from workflows.services import deliver_release
@@ -26,7 +26,7 @@ def done_cases(make_case, cast, colleague, other_customer):
 def release(queues, agent, done_cases):
     release = release_create(actor=agent, name="2026.12.1", queue=queues["release_tracking"])
     for case in done_cases:
-        release_add_case(release=release, case=case, actor=agent)
+        release_add_case(release_id=release.pk, case_id=case.pk, actor=agent)
     return release
 
 
@@ -35,13 +35,13 @@ def _statuses(cases):
 
 
 def test_delivery_moves_every_case_to_release_delivered(release, done_cases, agent):
-    deliver_release(release=release, actor=agent)
+    deliver_release(release_id=release.pk, actor=agent)
 
     assert _statuses(done_cases) == ["release_delivered"] * 3
 
 
 def test_delivery_writes_one_history_row_per_case(release, done_cases, agent):
-    deliver_release(release=release, actor=agent)
+    deliver_release(release_id=release.pk, actor=agent)
 
     rows = HistoryEntry.objects.filter(transition="deliver_release")
     assert sorted(rows.values_list("case_id", "source", "target", "actor_role")) == sorted(
@@ -50,14 +50,14 @@ def test_delivery_writes_one_history_row_per_case(release, done_cases, agent):
 
 
 def test_delivery_marks_release_delivered(release, agent):
-    deliver_release(release=release, actor=agent)
+    deliver_release(release_id=release.pk, actor=agent)
 
     release.refresh_from_db()
     assert (release.is_delivered, release.delivered_by) == (True, agent)
 
 
 def test_delivery_notifies_each_case_customer(release, done_cases, agent):
-    deliver_release(release=release, actor=agent)
+    deliver_release(release_id=release.pk, actor=agent)
 
     notified = Notification.objects.filter(kind=Kind.RELEASE_DELIVERED)
     assert sorted(notified.values_list("case_id", "recipient_id")) == sorted(
@@ -66,14 +66,14 @@ def test_delivery_notifies_each_case_customer(release, done_cases, agent):
 
 
 def test_manager_delivers_release(release, done_cases, manager):
-    deliver_release(release=release, actor=manager)
+    deliver_release(release_id=release.pk, actor=manager)
 
     assert _statuses(done_cases) == ["release_delivered"] * 3
 
 
 def test_customer_may_not_deliver_release(release, customer):
     with pytest.raises(Forbidden):
-        deliver_release(release=release, actor=customer)
+        deliver_release(release_id=release.pk, actor=customer)
 
 
 # --- all or none -----------------------------------------------------------------------------
@@ -97,7 +97,7 @@ def test_failure_on_second_case_delivers_no_case(failing, release, done_cases, a
     _fail_on_second_call(monkeypatch, failing)
 
     with pytest.raises(RuntimeError):
-        deliver_release(release=release, actor=agent)
+        deliver_release(release_id=release.pk, actor=agent)
 
     assert _statuses(done_cases) == ["done_awaiting_release"] * 3
 
@@ -107,7 +107,7 @@ def test_failure_on_second_case_writes_no_history(failing, release, done_cases, 
     _fail_on_second_call(monkeypatch, failing)
 
     with pytest.raises(RuntimeError):
-        deliver_release(release=release, actor=agent)
+        deliver_release(release_id=release.pk, actor=agent)
 
     assert not HistoryEntry.objects.filter(transition="deliver_release").exists()
 
@@ -117,7 +117,7 @@ def test_failure_on_second_case_leaves_release_undelivered(failing, release, age
     _fail_on_second_call(monkeypatch, failing)
 
     with pytest.raises(RuntimeError):
-        deliver_release(release=release, actor=agent)
+        deliver_release(release_id=release.pk, actor=agent)
 
     release.refresh_from_db()
     assert not release.is_delivered
@@ -129,7 +129,7 @@ def test_case_no_longer_waiting_stops_the_whole_delivery(release, done_cases, ag
     Case.objects.filter(pk=done_cases[1].pk).update(status="testing_and_verification")
 
     with pytest.raises(Conflict):
-        deliver_release(release=release, actor=agent)
+        deliver_release(release_id=release.pk, actor=agent)
 
     assert _statuses(done_cases) == [
         "done_awaiting_release",
@@ -142,7 +142,7 @@ def test_refused_delivery_leaves_release_undelivered(release, done_cases, agent)
     Case.objects.filter(pk=done_cases[1].pk).update(status="backlog")
 
     with pytest.raises(Conflict):
-        deliver_release(release=release, actor=agent)
+        deliver_release(release_id=release.pk, actor=agent)
 
     release.refresh_from_db()
     assert not release.is_delivered
@@ -152,18 +152,18 @@ def test_refused_delivery_leaves_release_undelivered(release, done_cases, agent)
 
 
 def test_delivered_release_cannot_be_delivered_again(release, agent):
-    deliver_release(release=release, actor=agent)
+    deliver_release(release_id=release.pk, actor=agent)
 
     with pytest.raises(Conflict):
-        deliver_release(release=release, actor=agent)
+        deliver_release(release_id=release.pk, actor=agent)
 
 
 def test_delivered_release_takes_no_more_cases(release, make_case, cast, agent):
-    deliver_release(release=release, actor=agent)
+    deliver_release(release_id=release.pk, actor=agent)
     late = walk_to(make_case("release_tracking"), "done_awaiting_release", cast)
 
     with pytest.raises(Conflict):
-        release_add_case(release=release, case=late, actor=agent)
+        release_add_case(release_id=release.pk, case_id=late.pk, actor=agent)
 
 
 @pytest.mark.parametrize("status", ["open", "testing_and_verification", "release_delivered"])
@@ -172,7 +172,7 @@ def test_case_not_done_awaiting_release_cannot_join(status, make_case, cast, que
     release = release_create(actor=agent, name="2026.12.2", queue=queues["release_tracking"])
 
     with pytest.raises(Conflict):
-        release_add_case(release=release, case=case, actor=agent)
+        release_add_case(release_id=release.pk, case_id=case.pk, actor=agent)
 
 
 def test_case_of_another_queue_cannot_join(make_case, cast, agent):
@@ -181,21 +181,21 @@ def test_case_of_another_queue_cannot_join(make_case, cast, agent):
     release = release_create(actor=agent, name="2026.12.2", queue=other_queue)
 
     with pytest.raises(Conflict):
-        release_add_case(release=release, case=case, actor=agent)
+        release_add_case(release_id=release.pk, case_id=case.pk, actor=agent)
 
 
 def test_case_waiting_in_one_release_cannot_join_another(release, done_cases, queues, agent):
     other = release_create(actor=agent, name="2026.12.2", queue=queues["release_tracking"])
 
     with pytest.raises(Conflict):
-        release_add_case(release=other, case=done_cases[0], actor=agent)
+        release_add_case(release_id=other.pk, case_id=done_cases[0].pk, actor=agent)
 
 
 def test_customer_may_not_add_cases_to_releases(queues, done_cases, agent, customer):
     release = release_create(actor=agent, name="2026.12.2", queue=queues["release_tracking"])
 
     with pytest.raises(Forbidden):
-        release_add_case(release=release, case=done_cases[0], actor=customer)
+        release_add_case(release_id=release.pk, case_id=done_cases[0].pk, actor=customer)
 
 
 def test_customer_may_not_create_releases(queues, customer):

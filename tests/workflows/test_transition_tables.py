@@ -125,7 +125,10 @@ def _attempt(case, name, cast):
         attempt_automatic(case, name, cast[role], via_release=row.via_release)
     else:
         perform_transition(
-            case=case, name=name, actor=cast[role], **payload_for(case.workflow, name, role, cast)
+            case_id=case.pk,
+            name=name,
+            actor=cast[role],
+            **payload_for(case.workflow, name, role, cast),
         )
 
 

@@ -11,7 +11,9 @@ from itertools import count
 from django.db import transaction
 
 from cases.models import Case, HistoryEntry
-from cases.services import case_update, comment_post, release_add_case, release_create
+from services.cases import case_update
+from services.conversation import comment_post
+from services.releases import release_add_case, release_create
 from tests.workflows.spec_tables import STAFF, TABLES, path_to
 from workflows.registry import workflow_model
 from workflows.services import apply_transition, deliver_release, lock_case, perform_transition
@@ -74,7 +76,7 @@ def attempt_automatic(case: Case, name: str, actor, *, now=None, via_release=Fal
     """Fire an automatic (or release-only) transition the way the triggers, the automations and
     release delivery do: on the locked row, inside one transaction."""
     with transaction.atomic():
-        locked = lock_case(case, actor)
+        locked = lock_case(case.pk, actor)
         return apply_transition(
             locked, name, actor, {}, now=now, automatic=not via_release, via_release=via_release
         )
@@ -89,24 +91,28 @@ def drive(case: Case, name: str, cast: dict, *, role: str | None = None, now=Non
     if row.automatic and role == "system":
         attempt_automatic(case, name, None, now=now)
     elif row.automatic:
-        comment_post(case=case, author=actor, body="Here is what you asked for.", now=now)
+        comment_post(case_id=case.pk, actor=actor, body="Here is what you asked for.", now=now)
     elif row.via_release:
         release = release_create(actor=actor, name=f"2026.{next(_release_names)}", queue=case.queue)
-        release_add_case(release=release, case=case, actor=actor)
-        deliver_release(release=release, actor=actor, now=now)
+        release_add_case(release_id=release.pk, case_id=case.pk, actor=actor)
+        deliver_release(release_id=release.pk, actor=actor, now=now)
     else:
         if (workflow, name) == ("customer_service", "accept") and (
             reload(case).assignee_id is None
         ):
             # Only the agent a manager assigned may accept.
-            case_update(case=case, actor=cast["manager"], changes={"assignee": actor})
+            case_update(case_id=case.pk, actor=cast["manager"], changes={"assignee": actor})
         if (workflow, name) == ("release_tracking", "send_to_development") and (
             reload(case).status == "waiting_for_customer_response"
         ):
             # Unlocked only once the customer has replied since the case entered the status.
-            comment_post(case=case, author=cast["customer"], body="Still broken.", now=now)
+            comment_post(case_id=case.pk, actor=cast["customer"], body="Still broken.", now=now)
         perform_transition(
-            case=case, name=name, actor=actor, now=now, **payload_for(workflow, name, role, cast)
+            case_id=case.pk,
+            name=name,
+            actor=actor,
+            now=now,
+            **payload_for(workflow, name, role, cast),
         )
     return actor
 

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from cases.demo.planning import Story, StoryError, do, find_path, plan
 from cases.models import (
     Case,
     Comment,
@@ -24,6 +23,7 @@ from cases.models import (
     User,
 )
 from cases.roles import Role
+from demo.planning import Story, StoryError, do, find_path, plan
 from notifications.models import Notification
 from workflows.metadata import describe
 from workflows.registry import WORKFLOWS

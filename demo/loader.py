@@ -13,13 +13,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases import services
-from cases.demo import stories
-from cases.demo.planning import REQUESTER, Action, Story, StoryError, plan, schedule
 from cases.errors import ServiceError
 from cases.models import Case, Channel, Organization, Queue, Release, ReleaseItem, Survey, User
 from cases.roles import role_of
+from demo import stories
+from demo.planning import REQUESTER, Action, Story, StoryError, plan, schedule
 from notifications.models import Notification
+from services.cases import case_create, case_delete, case_repeat, case_update
+from services.conversation import comment_post
+from services.releases import release_add_case, release_create
+from services.surveys import survey_submit
 from workflows.declarations import ASSIGNEE
 from workflows.services import apply_transition, deliver_release, lock_case, perform_transition
 
@@ -135,7 +138,7 @@ class _Player:
             run.case_id = self.create(run).pk
 
         for name in stories.RELEASES:
-            self.releases[name] = services.release_create(
+            self.releases[name] = release_create(
                 actor=self.users["agent"], name=name, queue=self.queues[stories.RELEASE_QUEUE]
             )
         for run in runs:
@@ -144,7 +147,7 @@ class _Player:
         for name, days_ago in stories.RELEASES.items():
             if days_ago is not None:
                 deliver_release(
-                    release=self.releases[name],
+                    release_id=self.releases[name].pk,
                     actor=self.users["agent"],
                     now=self.now - timedelta(days=days_ago),
                 )
@@ -156,8 +159,8 @@ class _Player:
         for run in follow_ups:
             follow_up = run.story.follow_up
             by = run.story.requester if follow_up.by == REQUESTER else run.story.owner
-            services.case_repeat(
-                case=run.case_id,
+            case_repeat(
+                case_id=run.case_id,
                 actor=self.users[by],
                 subject=follow_up.subject,
                 description=follow_up.description,
@@ -169,7 +172,7 @@ class _Player:
         requester = self.users[story.requester]
         # Phone calls and cases agents write up are opened by staff on the customer's behalf.
         by_staff = story.channel in (Channel.PHONE, Channel.AGENT)
-        return services.case_create(
+        return case_create(
             actor=self.users[story.owner] if by_staff else requester,
             queue=self.queues[story.workflow],
             subject=story.subject,
@@ -197,36 +200,36 @@ class _Player:
 
     def call(self, run: _Run, action: Action) -> None:
         actor = self.users[action.actor] if action.actor else None
-        case, when = run.case_id, action.when
+        case_id, when = run.case_id, action.when
         if action.kind == "transition":
             payload = dict(action.payload)
             if ASSIGNEE in payload:
                 payload[ASSIGNEE] = self.users[payload[ASSIGNEE]]
-            perform_transition(case=case, name=action.transition, actor=actor, now=when, **payload)
+            perform_transition(
+                case_id=case_id, name=action.transition, actor=actor, now=when, **payload
+            )
         elif action.kind == "comment":
-            services.comment_post(
-                case=case, author=actor, body=action.text, internal=action.internal, now=when
+            comment_post(
+                case_id=case_id, actor=actor, body=action.text, internal=action.internal, now=when
             )
         elif action.kind == "assign":
             assignee = self.users[action.target]
-            services.case_update(case=case, actor=actor, changes={"assignee": assignee}, now=when)
+            case_update(case_id=case_id, actor=actor, changes={"assignee": assignee}, now=when)
         elif action.kind == "delete":
-            services.case_delete(case=case, actor=actor, now=when)
+            case_delete(case_id=case_id, actor=actor, now=when)
         elif action.kind == "release":
             release = self.releases[run.story.release]
-            services.release_add_case(release=release, case=case, actor=actor)
-            self.release_added[case] = when
+            release_add_case(release_id=release.pk, case_id=case_id, actor=actor)
+            self.release_added[case_id] = when
         elif action.kind == "auto_close":
             # What the automations do once the timer has run out: the system acts, unchecked
             # by visibility, through the same checks and history as every transition.
             with transaction.atomic():
-                locked = lock_case(case, None)
+                locked = lock_case(case_id, None)
                 apply_transition(locked, action.transition, None, {}, now=when, automatic=True)
         elif action.kind == "survey":
-            services.survey_submit(
-                case=case, actor=actor, rating=action.rating, comment=action.text
-            )
-            self.surveyed[case] = when
+            survey_submit(case_id=case_id, actor=actor, rating=action.rating, comment=action.text)
+            self.surveyed[case_id] = when
         # "deliver" was done for the whole release at once; `perform` checks its outcome.
 
     def match_clock(self, runs: list[_Run]) -> None:

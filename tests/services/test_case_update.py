@@ -5,22 +5,23 @@ managers set the assignee in customer_service."""
 import pytest
 
 from cases.errors import Conflict, Forbidden, InvalidInput
-from cases.services import case_update, comment_post
+from services.cases import case_update
+from services.conversation import comment_post
 from tests.workflows.walking import reload, snapshot, walk_to
 
 CLOSED_IS_FINAL = ["technical_support", "support_center", "customer_service"]
 
 
 def _edit(case, actor):
-    return case_update(case=case, actor=actor, changes={"description": "One more thing."})
+    return case_update(case_id=case.pk, actor=actor, changes={"description": "One more thing."})
 
 
 def _reply(case, actor):
-    return comment_post(case=case, author=actor, body="One more thing.")
+    return comment_post(case_id=case.pk, actor=actor, body="One more thing.")
 
 
 def _note(case, actor):
-    return comment_post(case=case, author=actor, body="One more thing.", internal=True)
+    return comment_post(case_id=case.pk, actor=actor, body="One more thing.", internal=True)
 
 
 UPDATES = {"edit": _edit, "reply": _reply, "note": _note}
@@ -96,7 +97,7 @@ def test_customer_replies_to_customer_service_case_before_resolution(status, mak
 def test_customer_edit_changes_the_field(make_case, customer):
     case = make_case("technical_support")
 
-    case_update(case=case, actor=customer, changes={"subject": "Printer smoking"})
+    case_update(case_id=case.pk, actor=customer, changes={"subject": "Printer smoking"})
 
     assert reload(case).subject == "Printer smoking"
 
@@ -109,13 +110,13 @@ def test_agent_may_not_set_assignee_in_customer_service(status, make_case, cast,
     case = walk_to(make_case("customer_service"), status, cast)
 
     with pytest.raises(Forbidden):
-        case_update(case=case, actor=cast["agent"], changes={"assignee": other_agent.pk})
+        case_update(case_id=case.pk, actor=cast["agent"], changes={"assignee": other_agent.pk})
 
 
 def test_manager_sets_assignee_in_customer_service(make_case, manager, agent):
     case = make_case("customer_service")
 
-    case_update(case=case, actor=manager, changes={"assignee": agent.pk})
+    case_update(case_id=case.pk, actor=manager, changes={"assignee": agent.pk})
 
     assert reload(case).assignee == agent
 
@@ -124,7 +125,7 @@ def test_manager_sets_assignee_in_customer_service(make_case, manager, agent):
 def test_agent_sets_assignee_elsewhere(workflow, make_case, agent, other_agent):
     case = make_case(workflow)
 
-    case_update(case=case, actor=agent, changes={"assignee": other_agent.pk})
+    case_update(case_id=case.pk, actor=agent, changes={"assignee": other_agent.pk})
 
     assert reload(case).assignee == other_agent
 
@@ -133,27 +134,27 @@ def test_customer_may_not_set_assignee(make_case, customer, agent):
     case = make_case("technical_support")
 
     with pytest.raises(Forbidden):
-        case_update(case=case, actor=customer, changes={"assignee": agent.pk})
+        case_update(case_id=case.pk, actor=customer, changes={"assignee": agent.pk})
 
 
 def test_assignee_must_be_support_staff(make_case, agent, customer):
     case = make_case("technical_support")
 
     with pytest.raises(InvalidInput):
-        case_update(case=case, actor=agent, changes={"assignee": customer.pk})
+        case_update(case_id=case.pk, actor=agent, changes={"assignee": customer.pk})
 
 
 def test_status_is_not_an_editable_field(make_case, agent):
     case = make_case("technical_support")
 
     with pytest.raises(InvalidInput):
-        case_update(case=case, actor=agent, changes={"status": "closed"})
+        case_update(case_id=case.pk, actor=agent, changes={"status": "closed"})
 
 
 def test_status_edit_attempt_leaves_status(make_case, agent):
     case = make_case("technical_support")
 
     with pytest.raises(InvalidInput):
-        case_update(case=case, actor=agent, changes={"status": "closed"})
+        case_update(case_id=case.pk, actor=agent, changes={"status": "closed"})
 
     assert reload(case).status == "new"

@@ -7,7 +7,9 @@ enough that the automations do not close them on the first run.
 
 from dataclasses import dataclass
 
-from cases.demo.planning import (
+from cases.models import Channel, Priority
+from cases.roles import Role
+from demo.planning import (
     OWNER,
     REQUESTER,
     FollowUp,
@@ -23,8 +25,6 @@ from cases.demo.planning import (
     reply,
     survey,
 )
-from cases.models import Channel, Priority
-from cases.roles import Role
 
 PASSWORD = "demo-pass-123"
 

@@ -3,9 +3,9 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
-from cases import services
 from cases.errors import ServiceError
 from cases.models import Case, Comment, HistoryEntry, Organization, Queue, Release, Survey, User
+from services.cases import case_restore
 
 
 @admin.register(Organization)
@@ -95,7 +95,7 @@ class CaseAdmin(admin.ModelAdmin):
     def restore_cases(self, request, queryset):
         for case in queryset.filter(deleted_at__isnull=False):
             try:
-                services.case_restore(case=case, actor=request.user)
+                case_restore(case_id=case.pk, actor=request.user)
             except ServiceError as error:
                 self.message_user(request, f"{case.reference}: {error.detail}", messages.ERROR)
             else:

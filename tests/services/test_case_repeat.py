@@ -4,7 +4,7 @@ a closed original, in the same queue, organization and requester."""
 import pytest
 
 from cases.errors import Conflict, NotVisible
-from cases.services import case_repeat
+from services.cases import case_repeat
 from tests.workflows.walking import walk_to
 
 REPEATABLE = ["technical_support", "support_center"]
@@ -15,7 +15,7 @@ REPEATABLE = ["technical_support", "support_center"]
 def test_repeat_of_closed_case_opens_new_case(workflow, role, make_case, cast):
     original = walk_to(make_case(workflow), "closed", cast)
 
-    repeat = case_repeat(case=original, actor=cast[role])
+    repeat = case_repeat(case_id=original.pk, actor=cast[role])
 
     assert (repeat.status, repeat.repeat_of_id) == ("new", original.pk)
 
@@ -25,7 +25,7 @@ def test_repeat_of_closed_case_opens_new_case(workflow, role, make_case, cast):
 def test_repeat_keeps_queue_organization_and_requester(workflow, role, make_case, cast):
     original = walk_to(make_case(workflow), "closed", cast)
 
-    repeat = case_repeat(case=original, actor=cast[role])
+    repeat = case_repeat(case_id=original.pk, actor=cast[role])
 
     assert (repeat.queue_id, repeat.organization_id, repeat.requester_id) == (
         original.queue_id,
@@ -37,7 +37,7 @@ def test_repeat_keeps_queue_organization_and_requester(workflow, role, make_case
 def test_repeat_by_colleague_keeps_the_original_requester(make_case, cast, colleague, customer):
     original = walk_to(make_case("technical_support"), "closed", cast)
 
-    repeat = case_repeat(case=original, actor=colleague)
+    repeat = case_repeat(case_id=original.pk, actor=colleague)
 
     assert repeat.requester == customer
 
@@ -45,7 +45,7 @@ def test_repeat_by_colleague_keeps_the_original_requester(make_case, cast, colle
 def test_repeat_leaves_original_closed(make_case, cast):
     original = walk_to(make_case("technical_support"), "closed", cast)
 
-    case_repeat(case=original, actor=cast["customer"])
+    case_repeat(case_id=original.pk, actor=cast["customer"])
 
     original.refresh_from_db()
     assert original.status == "closed"
@@ -64,7 +64,7 @@ def test_repeat_of_open_case_is_conflict(workflow, status, make_case, cast):
     case = walk_to(make_case(workflow), status, cast)
 
     with pytest.raises(Conflict):
-        case_repeat(case=case, actor=cast["customer"])
+        case_repeat(case_id=case.pk, actor=cast["customer"])
 
 
 @pytest.mark.parametrize("workflow", ["customer_service", "release_tracking"])
@@ -72,11 +72,11 @@ def test_repeat_outside_technical_support_and_support_center_is_conflict(workflo
     case = walk_to(make_case(workflow), "closed", cast)
 
     with pytest.raises(Conflict):
-        case_repeat(case=case, actor=cast["agent"])
+        case_repeat(case_id=case.pk, actor=cast["agent"])
 
 
 def test_repeat_by_customer_of_another_organization_is_not_visible(make_case, cast, other_customer):
     original = walk_to(make_case("technical_support"), "closed", cast)
 
     with pytest.raises(NotVisible):
-        case_repeat(case=original, actor=other_customer)
+        case_repeat(case_id=original.pk, actor=other_customer)

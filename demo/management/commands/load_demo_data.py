@@ -8,10 +8,10 @@ from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.demo import loader
-from cases.demo.planning import StoryError
-from cases.demo.stories import PASSWORD
 from cases.models import Case, HistoryEntry, Release
+from demo import loader
+from demo.planning import StoryError
+from demo.stories import PASSWORD
 from helpdesk.celery import app as celery_app
 from workflows.registry import WORKFLOWS
 

@@ -1,0 +1,5 @@
+"""Every model's admin, registered here (Django's autodiscovery imports this package)."""
+
+from backoffice.admin import cases, notifications
+
+__all__ = ["cases", "notifications"]

@@ -1,0 +1,187 @@
+"""Creating, editing, deleting and restoring cases, and opening follow-ups of closed ones.
+Status changes they cause go through `workflows.services`, the one door for transitions."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.errors import Conflict, Forbidden, InvalidInput
+from cases.models import Case, Channel, Organization, Priority, Queue, User
+from cases.roles import Role, is_staff_role, role_of, roles_held
+from cases.text import MAX_SUBJECT, clean_text
+from workflows.base import WorkflowCase
+from workflows.payload import staff_member
+from workflows.registry import workflow_model
+from workflows.services import conflict, fire_triggers, lock_case, refuse_update
+
+EDITABLE_BY_CUSTOMERS = ("subject", "description")
+EDITABLE_BY_STAFF = ("subject", "description", "priority", "assignee")
+
+
+def case_create(
+    *,
+    actor: User,
+    queue: Queue,
+    subject: str,
+    description: str = "",
+    priority: int = Priority.NORMAL,
+    channel: str | None = None,
+    requester: User | None = None,
+    organization: Organization | None = None,
+    repeat_of: Case | None = None,
+    now: datetime | None = None,
+) -> WorkflowCase:
+    """Open a case in the initial status of the queue's workflow; its First Response milestone
+    starts now."""
+    now = now or timezone.now()
+    role = role_of(actor)
+    if role == Role.CUSTOMER:
+        # A repeat case keeps the original's requester, even when a colleague opens it (spec §1).
+        own = repeat_of.requester if repeat_of is not None else actor
+        if requester is not None and requester != own:
+            raise Forbidden("Customers open cases for themselves only.")
+        if organization is not None and organization.pk != actor.organization_id:
+            raise Forbidden("Customers open cases for their own organization only.")
+        requester = own
+        channel = channel or Channel.PORTAL
+    elif is_staff_role(role):
+        if requester is None:
+            raise InvalidInput.field("requester", "Name the customer this case is for.")
+        if role_of(requester) != Role.CUSTOMER:
+            raise InvalidInput.field("requester", "The requester must be a customer.")
+        if organization is not None and organization.pk != requester.organization_id:
+            raise InvalidInput.field(
+                "organization", "Must be the organization of the requester (or left out)."
+            )
+        channel = channel or Channel.AGENT
+    else:
+        raise Forbidden("Only customers and agents open cases.")
+    subject = clean_text("subject", subject, required=True, limit=MAX_SUBJECT)
+    description = clean_text("description", description, required=False)
+    if channel not in Channel.values:
+        raise InvalidInput.field("channel", f"Must be one of {', '.join(Channel.values)}.")
+
+    model = workflow_model(queue.workflow)
+    with transaction.atomic():
+        case = model(
+            queue=queue,
+            workflow=queue.workflow,
+            subject=subject,
+            description=description,
+            priority=priority,
+            channel=channel,
+            requester=requester,
+            organization=requester.organization,
+            status=model.initial_status(),
+            status_changed_at=now,
+            created_at=now,
+            first_response_due_at=now + queue.first_response_target(priority),
+            repeat_of=repeat_of,
+        )
+        case.save()
+        case.reference = f"CS-{case.pk:06d}"
+        model.objects.filter(pk=case.pk).update(reference=case.reference)
+    return case
+
+
+def case_update(
+    *, case_id: int, actor: User, changes: dict[str, Any], now: datetime | None = None
+) -> WorkflowCase:
+    """Edit a case's fields. The status is never among them: it changes only by transitions."""
+    now = now or timezone.now()
+    role = role_of(actor)
+    allowed = EDITABLE_BY_STAFF if is_staff_role(role) else EDITABLE_BY_CUSTOMERS
+    with transaction.atomic():
+        locked = lock_case(case_id, actor)
+        if "status" in changes:
+            raise InvalidInput.field("status", "The status changes only through transitions.")
+        for name in changes:
+            if name not in allowed:
+                raise Forbidden(f"The {role} role may not change {name}.")
+        if "assignee" in changes and not locked.may_set_assignee(role):
+            raise Forbidden(f"In the {locked.workflow} workflow only managers set the assignee.")
+        refuse_update(locked, actor)
+
+        if "subject" in changes:
+            locked.subject = clean_text(
+                "subject", changes["subject"], required=True, limit=MAX_SUBJECT
+            )
+        if "description" in changes:
+            locked.description = clean_text("description", changes["description"], required=False)
+        if "priority" in changes:
+            locked.priority = changes["priority"]
+            if locked.first_responded_at is None:
+                # The milestone follows the urgency the case now has.
+                target = locked.queue.first_response_target(locked.priority)
+                locked.first_response_due_at = locked.created_at + target
+        if "assignee" in changes:
+            value = changes["assignee"]
+            locked.assignee = None if value is None else staff_member(value, "assignee")
+        locked.save()
+        fire_triggers(locked, locked.edit_triggers, actor, now=now)
+    return locked
+
+
+def case_repeat(
+    *, case_id: int, actor: User, subject: str | None = None, description: str | None = None
+) -> WorkflowCase:
+    """Open a follow-up of a closed case (Repeat case; Clone case in support_center)."""
+    role = role_of(actor)
+    with transaction.atomic():
+        # Locked so that the original cannot be reopened (release_tracking) while it is copied.
+        original = lock_case(case_id, actor)
+        if role not in (Role.CUSTOMER, Role.AGENT, Role.MANAGER):
+            raise Forbidden("Only customers and agents open repeat cases.")
+        if not original.definition.repeatable:
+            raise Conflict(f"Cases of the {original.workflow} workflow cannot be repeated.")
+        if original.status != original.definition.closed:
+            raise conflict(original, actor, "Only a closed case can be repeated.")
+        return case_create(
+            actor=actor,
+            queue=original.queue,
+            subject=subject if subject is not None else original.subject,
+            description=description if description is not None else original.description,
+            priority=original.priority,
+            requester=None if role == Role.CUSTOMER else original.requester,
+            repeat_of=original,
+        )
+
+
+def case_delete(*, case_id: int, actor: User, now: datetime | None = None) -> WorkflowCase:
+    """Soft delete: the case disappears for everyone but managers and keeps its history."""
+    now = now or timezone.now()
+    role = role_of(actor)
+    with transaction.atomic():
+        locked = lock_case(case_id, actor)
+        if locked.is_deleted:
+            raise conflict(locked, actor, "This case is already deleted.")
+        rules = locked.deletable_from
+        if rules is None:
+            raise Conflict(f"Cases of the {locked.workflow} workflow cannot be deleted.")
+        held = next((rules[r] for r in roles_held(role) if r in rules), None)
+        if held is None:
+            raise Forbidden(f"The {role} role may not delete cases.")
+        if locked.status not in held:
+            raise conflict(
+                locked, actor, f"The {role} role may not delete a case that is {locked.status}."
+            )
+        locked.deleted_at = now
+        locked.deleted_by = actor
+        locked.save()
+    return locked
+
+
+def case_restore(*, case_id: int, actor: User) -> WorkflowCase:
+    with transaction.atomic():
+        # A deleted case does not exist for anyone but managers: 404 before 403.
+        locked = lock_case(case_id, actor)
+        if role_of(actor) != Role.MANAGER:
+            raise Forbidden("Only managers restore deleted cases.")
+        if not locked.is_deleted:
+            raise conflict(locked, actor, "This case is not deleted.")
+        locked.deleted_at = None
+        locked.deleted_by = None
+        locked.save()
+    return locked
