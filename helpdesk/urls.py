@@ -1,9 +1,9 @@
 """URLs of the whole project."""
 
 from django.contrib import admin
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
-from django.views.defaults import page_not_found, server_error
+from django.views.defaults import server_error
 from django.views.generic import RedirectView
 
 urlpatterns = [
@@ -14,18 +14,12 @@ urlpatterns = [
 ]
 
 
-def not_found(request, exception):
-    """API clients get JSON errors even for paths no view matches."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return page_not_found(request, exception)
-
-
-def crashed(request):
+def crashed(request: HttpRequest) -> HttpResponse:
+    """API clients get a JSON error even when the server fails (unknown /api/ paths are answered
+    by `api.urls`' own catch-all)."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Internal server error."}, status=500)
     return server_error(request)
 
 
-handler404 = not_found
 handler500 = crashed
