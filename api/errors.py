@@ -1,5 +1,7 @@
 """Every API error is a JSON object with a `detail` string; service refusals keep their code."""
 
+from typing import Any
+
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -14,7 +16,7 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ServiceError):
         return Response(service_error_body(exc), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):
@@ -26,8 +28,8 @@ def exception_handler(exc, context):
     return response
 
 
-def service_error_body(exc: ServiceError) -> dict:
-    body: dict = {"detail": exc.detail}
+def service_error_body(exc: ServiceError) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": exc.detail}
     if isinstance(exc, InvalidInput):
         body.update(exc.errors)
     if isinstance(exc, Conflict) and exc.status is not None:
@@ -36,7 +38,7 @@ def service_error_body(exc: ServiceError) -> dict:
     return body
 
 
-def with_detail(data) -> dict:
+def with_detail(data: object) -> dict[str, Any]:
     """DRF's field errors, with a `detail` summing them up in one sentence."""
     if isinstance(data, dict) and isinstance(data.get("detail"), str):
         return data
@@ -45,7 +47,7 @@ def with_detail(data) -> dict:
     return {"detail": _first_message(data), "errors": data}
 
 
-def _first_message(data) -> str:
+def _first_message(data: object) -> str:
     if isinstance(data, dict):
         for field, messages in data.items():
             text = _first_message(messages)

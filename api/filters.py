@@ -1,20 +1,37 @@
 """The case list's filters, searches and orderings (all combinable, all index-backed)."""
 
+from typing import Any
+
 import django_filters
 from django import forms
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 
-from api.serializers.fields import MAX_ID, STATUS_CHOICES
+from api.serializers.fields import ID_SCHEMA, MAX_ID, STATUS_CHOICES
 from cases.models import Case, Channel, Priority
 from cases.selectors import cases_listed
 from workflows.registry import WORKFLOWS
 
 
+class GivenIntegerField(forms.IntegerField):
+    """A whole number, or nothing at all: an empty `?assignee=` is a value that is not a number
+    (400), not the absence of a filter (which would silently list every case)."""
+
+    def clean(self, value: Any) -> int | None:
+        if value == "":
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        cleaned: int | None = super().clean(value)
+        return cleaned
+
+
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.Filter):
-    """An id: a whole number that fits the database's 64-bit keys (400 otherwise, never 500)."""
+    """An id: a whole number from 1 that fits the database's 64-bit keys (400 otherwise, never
+    500). The schema says so, as the serializers' id fields do."""
 
-    field_class = forms.IntegerField
+    field_class = GivenIntegerField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
@@ -37,14 +54,16 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = []
+        fields = ()
 
-    def filter_priority(self, queryset, name, value):
+    def filter_priority(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        """Priorities are spoken by name and stored as ranks. The `str` hint is what the schema
+        reads: without it the parameter would take the model field's type, an integer."""
         return queryset.filter(priority=Priority.from_key(value))
 
-    def filter_deleted(self, queryset, name, value):
+    def filter_deleted(self, queryset: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
         return queryset  # applied in `qs`, whether given or not: see `cases_listed`
 
     @property
-    def qs(self):
+    def qs(self) -> QuerySet[Case]:
         return cases_listed(super().qs, deleted=bool(self.form.cleaned_data.get("deleted")))

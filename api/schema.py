@@ -1,4 +1,9 @@
-"""OpenAPI details that apply to every operation: the error bodies the API can answer with."""
+"""OpenAPI details that apply to every operation: the error bodies the API can answer with, and
+what a path's id is."""
+
+from typing import Any
+
+from api.serializers.fields import ID_PATTERN, ID_SCHEMA
 
 ERROR = {
     "type": "object",
@@ -32,7 +37,9 @@ DESCRIPTIONS = {
 }
 
 
-def add_error_responses(result, generator, request, public):
+def add_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
     """Describe, on every operation, each error answer it can give, with its body's schema."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR
@@ -66,6 +73,23 @@ def add_error_responses(result, generator, request, public):
     return result
 
 
-def _is_paginated(operation) -> bool:
+def _is_paginated(operation: dict[str, Any]) -> bool:
     """A page number past the last page answers 404."""
     return any(parameter.get("name") == "page" for parameter in operation.get("parameters", []))
+
+
+def declare_path_ids(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Every path id the routes read with `ID_PATTERN` is an integer from 1 to the 64-bit
+    maximum, as the filters and body fields say: the route's digits-only pattern alone lets `0`
+    through, and tells a client nothing of the bounds. One place, so that each new `{id}` route
+    (cases, releases, attachments...) says the same."""
+    route_pattern = f"^{ID_PATTERN}$"
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "path" and schema.get("pattern") == route_pattern:
+                    parameter["schema"] = dict(ID_SCHEMA)
+    return result

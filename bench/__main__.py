@@ -11,6 +11,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 import django
@@ -26,12 +27,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cases.models import Case, Organization, Priority, Queue, User  # noqa: E402
-from workflows.automations import (  # noqa: E402
+from workflows.registry import WORKFLOWS  # noqa: E402
+from workflows.sweeps import (  # noqa: E402
     auto_close,
     detect_first_response_breaches,
     send_reminders,
 )
-from workflows.registry import WORKFLOWS  # noqa: E402
 
 RUNS = 5
 BATCH = 10_000
@@ -97,8 +98,9 @@ def seed(total: int) -> None:
             cursor.execute("VACUUM ANALYZE cases_case")
 
 
-def measure(label: str, action) -> None:
-    timings, queries = [], 0
+def measure(label: str, action: Callable[[], object]) -> None:
+    timings: list[float] = []
+    queries = 0
     for _ in range(RUNS):
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
@@ -119,11 +121,13 @@ def main() -> int:
     agent_client.force_login(agent)
     customer_client.force_login(customer)
     some_case = Case.objects.filter(requester=customer).order_by("-id").first()
+    if some_case is None:
+        raise SystemExit("No case of bench-customer-0: the seeding went wrong.")
 
     print(f"\n{Case.objects.count()} cases on {connection.vendor}")
 
-    def get(client, url):
-        def run():
+    def get(client: Client, url: str) -> Callable[[], None]:
+        def run() -> None:
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
 

@@ -4,7 +4,7 @@
 class ServiceError(Exception):
     status_code = 400
 
-    def __init__(self, detail: str):
+    def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
 
@@ -32,7 +32,7 @@ class Conflict(ServiceError):
 
     def __init__(
         self, detail: str, *, status: str | None = None, available: list[str] | None = None
-    ):
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.available_transitions = available
@@ -43,7 +43,7 @@ class InvalidInput(ServiceError):
 
     status_code = 400
 
-    def __init__(self, errors: dict[str, list[str]]):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
         first_field, messages = next(iter(errors.items()))
         super().__init__(f"{first_field}: {messages[0]}")
         self.errors = errors
@@ -51,3 +51,10 @@ class InvalidInput(ServiceError):
     @classmethod
     def field(cls, name: str, message: str) -> "InvalidInput":
         return cls({name: [message]})
+
+
+class TooLarge(InvalidInput):
+    """413: the files sent are too big or too many; an `InvalidInput` too, so that a form shows
+    the message beside its field like any other."""
+
+    status_code = 413

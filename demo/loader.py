@@ -53,7 +53,14 @@ class _Run:
 
     @property
     def last_time(self) -> datetime:
-        return self.actions[-1].when if self.actions else self.created_at
+        return _time_of(self.actions[-1]) if self.actions else self.created_at
+
+
+def _time_of(action: Action) -> datetime:
+    """When a scheduled action happens (`planning.schedule` gives every action its time)."""
+    if action.when is None:
+        raise StoryError(f"{action.kind} {action.transition} was never scheduled")
+    return action.when
 
 
 def load(*, now: datetime | None = None) -> Result:
@@ -72,8 +79,9 @@ def load(*, now: datetime | None = None) -> Result:
     return Result(created=True, cases=count, users_created=users_created)
 
 
-def _people(organizations) -> tuple[dict[str, User], list[str]]:
-    users, created = {}, []
+def _people(organizations: dict[str, Organization]) -> tuple[dict[str, User], list[str]]:
+    users: dict[str, User] = {}
+    created: list[str] = []
     password = None
     for person in stories.PEOPLE:
         user = User.objects.filter(username=person.username).select_related("organization").first()
@@ -94,7 +102,7 @@ def _people(organizations) -> tuple[dict[str, User], list[str]]:
                 last_name=person.last_name,
                 email=f"{person.username}@example.com",
                 role=person.role,
-                organization=organizations.get(person.organization),
+                organization=organizations.get(person.organization or ""),
                 is_staff=person.superuser,
                 is_superuser=person.superuser,
                 password=password,
@@ -117,7 +125,7 @@ def _queues() -> dict[str, Queue]:
 
 
 class _Player:
-    def __init__(self, users: dict[str, User], queues: dict[str, Queue], now: datetime):
+    def __init__(self, users: dict[str, User], queues: dict[str, Queue], now: datetime) -> None:
         self.users = users
         self.queues = queues
         self.now = now
@@ -155,9 +163,10 @@ class _Player:
             for action in run.actions[run.delivery :]:
                 self.perform(run, action)
 
-        follow_ups = [run for run in runs if run.story.follow_up is not None]
-        for run in follow_ups:
+        for run in runs:
             follow_up = run.story.follow_up
+            if follow_up is None:
+                continue
             by = run.story.requester if follow_up.by == REQUESTER else run.story.owner
             case_repeat(
                 case_id=run.case_id,
@@ -200,15 +209,28 @@ class _Player:
 
     def call(self, run: _Run, action: Action) -> None:
         actor = self.users[action.actor] if action.actor else None
-        case_id, when = run.case_id, action.when
+        case_id, when = run.case_id, _time_of(action)
         if action.kind == "transition":
-            payload = dict(action.payload)
-            if ASSIGNEE in payload:
-                payload[ASSIGNEE] = self.users[payload[ASSIGNEE]]
+            # The service's raw payload: the planned texts, with the assignee as a user.
+            payload: dict[str, str | User] = dict(action.payload)
+            if ASSIGNEE in action.payload:
+                payload[ASSIGNEE] = self.users[action.payload[ASSIGNEE]]
             perform_transition(
                 case_id=case_id, name=action.transition, actor=actor, now=when, **payload
             )
-        elif action.kind == "comment":
+            return
+        if action.kind == "auto_close":
+            # What the automations do once the timer has run out: the system acts, unchecked
+            # by visibility, through the same checks and history as every transition.
+            with transaction.atomic():
+                locked = lock_case(case_id, None)
+                apply_transition(locked, action.transition, None, {}, now=when, automatic=True)
+            return
+        if action.kind == "deliver":
+            return  # done for the whole release at once; `perform` checks its outcome
+        if actor is None:
+            raise StoryError(f"{run.story.subject!r}: nobody does {action.kind}")
+        if action.kind == "comment":
             comment_post(
                 case_id=case_id, actor=actor, body=action.text, internal=action.internal, now=when
             )
@@ -217,20 +239,15 @@ class _Player:
             case_update(case_id=case_id, actor=actor, changes={"assignee": assignee}, now=when)
         elif action.kind == "delete":
             case_delete(case_id=case_id, actor=actor, now=when)
-        elif action.kind == "release":
+        elif action.kind == "release" and run.story.release is not None:
             release = self.releases[run.story.release]
             release_add_case(release_id=release.pk, case_id=case_id, actor=actor)
             self.release_added[case_id] = when
-        elif action.kind == "auto_close":
-            # What the automations do once the timer has run out: the system acts, unchecked
-            # by visibility, through the same checks and history as every transition.
-            with transaction.atomic():
-                locked = lock_case(case_id, None)
-                apply_transition(locked, action.transition, None, {}, now=when, automatic=True)
         elif action.kind == "survey":
             survey_submit(case_id=case_id, actor=actor, rating=action.rating, comment=action.text)
             self.surveyed[case_id] = when
-        # "deliver" was done for the whole release at once; `perform` checks its outcome.
+        else:
+            raise StoryError(f"{run.story.subject!r}: cannot play {action.kind}")
 
     def match_clock(self, runs: list[_Run]) -> None:
         """Give what the services stamp with the wall clock the time of its story.

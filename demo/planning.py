@@ -9,9 +9,12 @@ workflow fails loudly instead of leaving a case somewhere unexpected.
 
 import random
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
+
+from django.db.models import DurationField
 
 from cases.models import Channel, Priority, Queue
 from cases.roles import SYSTEM, Role
@@ -47,17 +50,17 @@ class Step:
     target: str = ""
     by: str | None = None
     text: str = ""
-    payload: dict = field(default_factory=dict)
+    payload: dict[str, str] = field(default_factory=dict)
     at: float | None = None
     rating: int = 0
 
 
-def go(status: str, *, by: str | None = None, at: float | None = None, **payload) -> Step:
+def go(status: str, *, by: str | None = None, at: float | None = None, **payload: str) -> Step:
     """Walk to `status` by the shortest path; `payload` goes to the path's last transition."""
     return Step("go", status, by, payload=payload, at=at)
 
 
-def do(transition: str, *, by: str | None = None, at: float | None = None, **payload) -> Step:
+def do(transition: str, *, by: str | None = None, at: float | None = None, **payload: str) -> Step:
     return Step("do", transition, by, payload=payload, at=at)
 
 
@@ -132,7 +135,7 @@ class Action:
     actor: str | None
     expect: str
     transition: str = ""
-    payload: dict = field(default_factory=dict)
+    payload: dict[str, str] = field(default_factory=dict)
     text: str = ""
     internal: bool = False
     rating: int = 0
@@ -185,7 +188,7 @@ def status_after_message(workflow: str, status: str, role: str, *, edit: bool = 
         if trigger.only_from is not None and status not in trigger.only_from:
             continue
         transition = describe(workflow).transition(trigger.transition)
-        if status in transition.sources:
+        if transition is not None and status in transition.sources:
             return transition.target
     return status
 
@@ -194,8 +197,10 @@ def plan(story: Story, roles: dict[str, str], releases: dict[str, float | None])
     """Expand the story into actions, following the case's status as they would move it."""
     planner = _Planner(story, roles, releases)
     if story.first_reply:
-        target = Queue._meta.get_field(f"first_response_{Priority(story.priority).key}").default
-        at = story.days[0] - target / timedelta(days=1) / 2
+        setting = Queue._meta.get_field(f"first_response_{Priority(story.priority).key}")
+        if not isinstance(setting, DurationField):
+            raise StoryError(f"Queue.{setting.name} is not a duration")
+        at = story.days[0] - setting.default / timedelta(days=1) / 2
         planner.expand(reply(OWNER, story.first_reply, at=at))
     for step in story.steps:
         planner.expand(step)
@@ -211,7 +216,9 @@ class _Planner:
         self.status = self.info.initial_status
         self.actions: list[Action] = []
 
-    def person(self, name: str) -> str:
+    def person(self, name: str | None) -> str:
+        if name is None:
+            raise StoryError(f"{self.story.subject!r}: a step names nobody")
         person = {REQUESTER: self.story.requester, OWNER: self.story.owner}.get(name, name)
         if person not in self.roles:
             raise StoryError(f"{self.story.subject!r}: nobody called {name!r}")
@@ -244,7 +251,13 @@ class _Planner:
             raise StoryError(f"{self.story.subject!r}: no {step.target} from {self.status}")
         self.transition(transition, step.by, step.payload, step.at)
 
-    def transition(self, transition: TransitionInfo, by, payload: dict, at) -> None:
+    def transition(
+        self,
+        transition: TransitionInfo,
+        by: str | None,
+        payload: dict[str, str],
+        at: float | None,
+    ) -> None:
         if not drivable(transition):
             raise StoryError(f"{self.story.subject!r}: {transition.name} is never asked for")
         if transition.rules.automatic:
@@ -285,7 +298,7 @@ class _Planner:
             return self.story.requester
         raise StoryError(f"{self.story.subject!r}: who performs {transition.name}?")
 
-    def default(self, name: str, transition: TransitionInfo):
+    def default(self, name: str, transition: TransitionInfo) -> str:
         if name == NOTE:
             return DEFAULT_NOTES.get(transition.name, f"{transition.label}.")
         if name == CLOSE_NOTES:
@@ -319,7 +332,7 @@ class _Planner:
         self.add(Action("release", self.person(step.by), self.status))
 
     def _deliver(self, step: Step) -> None:
-        days = self.releases.get(self.story.release)
+        days = self.releases.get(self.story.release) if self.story.release else None
         if days is None:
             raise StoryError(f"{self.story.subject!r}: its release is never delivered")
         transition = self.automatic(lambda t: t.rules.via_release)
@@ -331,7 +344,7 @@ class _Planner:
             Action("auto_close", None, transition.target, transition=transition.name, at=step.at)
         )
 
-    def automatic(self, kind) -> TransitionInfo:
+    def automatic(self, kind: Callable[[TransitionInfo], bool]) -> TransitionInfo:
         for transition in self.info.transitions:
             if kind(transition) and self.status in transition.sources:
                 return transition

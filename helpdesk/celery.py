@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 from celery import Celery
 
@@ -13,7 +14,7 @@ app.autodiscover_tasks()
 
 
 @app.on_after_configure.connect
-def create_broker_folders(sender, **kwargs):
+def create_broker_folders(sender: Celery, **kwargs: Any) -> None:
     """The filesystem broker (the default with no REDIS_URL) needs its folders but never makes
     them; made here, in every process that publishes or consumes, `make run` works anywhere."""
     options = sender.conf.broker_transport_options or {}

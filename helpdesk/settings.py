@@ -4,11 +4,19 @@ Without any variable set, the project runs as a self-contained development setup
 embedded filesystem broker for Celery and the console email backend.
 """
 
+import json
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
+from csp.constants import NONE, SELF
 
-from helpdesk.env import env_bool, env_int, env_list, env_str
+from helpdesk.env import env_bool, env_int, env_list, env_pair, env_str
+
+# The classes the type checker treats as generic (`admin.ModelAdmin[Case]`) accept their type
+# arguments at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HELPDESK_VAR_DIR", str(BASE_DIR / "var")))
@@ -24,6 +32,45 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# HTTPS. Under DEBUG every switch defaults to off (development runs on plain HTTP); with DEBUG off
+# the defaults are the secure ones, and `manage.py check --deploy` reports nothing with the
+# production values of .env.example.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Behind a proxy that ends TLS: the header it sets and its value for HTTPS, e.g.
+# "HTTP_X_FORWARDED_PROTO,https"; without it the app sees HTTP and the redirect loops.
+SECURE_PROXY_SSL_HEADER = env_pair("SECURE_PROXY_SSL_HEADER")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+# These two reach beyond this host (its subdomains, the browsers' preload lists): opt in.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+# Scripts may read the CSRF cookie to send it back as X-CSRFToken (a browser client of the API, an
+# htmx request); hiding it from them protects nothing, as Django's documentation explains.
+CSRF_COOKIE_HTTPONLY = False
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): a page runs and styles itself only with this site's own
+# files: no inline <script>, <style> or style attribute, no CDN, and no site may frame it. It
+# applies everywhere without exception: the API docs use drf-spectacular's split view (api/urls.py)
+# and Django's admin needs no relaxation (tests/security/test_csp_in_browser.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -32,12 +79,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's widget templates, for the project-wide form renderer (FORM_RENDERER).
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "django_htmx",
+    "csp",
+    "axes",
     "cases",
     "workflows",
     "notifications",
@@ -45,17 +97,23 @@ INSTALLED_APPS = [
     "api",
     "backoffice",
     "demo",
+    "web",
+    "portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -71,10 +129,13 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.header",
             ],
         },
     },
 ]
+# `{{ form }}` and `{{ field.as_field_group }}` draw the product's fields (templates/forms/).
+FORM_RENDERER = "web.rendering.FormRenderer"
 
 DATABASE_URL = env_str("DATABASE_URL", "")
 if not DATABASE_URL:
@@ -98,11 +159,49 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "cases.User"
 
-# Managers set people's first passwords (admin or API); the one rule, the same everywhere, is a
-# length of at least 8 characters.
+# Every password someone sets (the API's user creation, the admin's user forms, the password
+# change and reset pages, `manage.py changepassword`) passes Django's four validators. Changing or
+# resetting a password also revokes the user's API tokens (api/signals.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Signing in: django-axes' backend first refuses a locked-out pair of username and client address
+# (see "Sign-in throttling" below), then Django's own backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "helpdesk.throttling.ThrottlingBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in throttling (django-axes; helpdesk/throttling.py). Five failures of one pair of username
+# and client address, each within 15 minutes of the one before, lock that pair out for 15 minutes
+# after the fifth, on every entrance (the sign-in page, the admin's, POST /api/auth/token/) counted
+# across them, the right password included. The fifth failure still answers as a failure; an
+# attempt refused by the lockout answers 429: the sign-in page again with "Too many failed
+# attempts: try again in 15 minutes" as its form error, or that `detail` from the API.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt does not restart the 15 minutes: the lockout ends when the message says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "helpdesk.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "helpdesk.throttling.client_address"
+# The client address: the connection's, or, behind reverse proxies, the one the outermost proxy
+# saw: TRUSTED_PROXY_COUNT proxies each append to CLIENT_IP_HEADER (X-Forwarded-For), so it is the
+# TRUSTED_PROXY_COUNT-th address from the right (what a client writes there itself is ignored).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+# No start-up banner on every command; failures and lockouts are still logged as warnings.
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -115,15 +214,75 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 if DEBUG:
     # WhiteNoise warns about a missing root; in development `collectstatic` has not run.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploaded files (attachments) go to Django's default storage: a folder under VAR_DIR, unless
+# STORAGE_BACKEND names another Django storage (e.g. django-storages'
+# "storages.backends.s3.S3Storage"), configured by STORAGE_OPTIONS, a JSON object of its options.
+# No MEDIA_URL route serves them: only the attachment views do, once they have checked who asks.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+try:
+    STORAGE_OPTIONS = json.loads(env_str("STORAGE_OPTIONS", "{}"))
+except json.JSONDecodeError as exc:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"STORAGE_OPTIONS must be a JSON object: {exc}") from exc
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": STORAGE_OPTIONS,
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 # Requests: a JSON body above 1 MiB is refused with 413 by the API (see api/parsers.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
+
+# Attachments (services/attachments.py): a message (a new case, a reply, a note) carries at most
+# ATTACHMENTS_MAX_FILES files of at most ATTACHMENTS_MAX_SIZE bytes each; beyond, 413. The 1 MiB
+# above does not count them (Django holds the fields of a multipart body to it, never its files),
+# and a file over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MiB) waits in a temporary file, not in memory.
+ATTACHMENTS_MAX_FILES = env_int("ATTACHMENTS_MAX_FILES", 10)
+ATTACHMENTS_MAX_SIZE = env_int("ATTACHMENTS_MAX_SIZE", 10 * 1024 * 1024)
+# The kinds of file accepted, by extension, each with the content type it is stored and served
+# with: what a support conversation needs (screenshots and recordings, documents, logs, log
+# bundles), nothing a browser or a desktop runs when opened (no .html, .js, .exe, .bat, .sh,
+# macro-enabled Office files). The type the uploader's browser claims is not trusted, and a file
+# whose first bytes are a program's (Windows, Linux or macOS) is refused whatever its name says.
+ATTACHMENTS_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "svg": "image/svg+xml",
+    "heic": "image/heic",
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "webm": "video/webm",
+    "pdf": "application/pdf",
+    "txt": "text/plain",
+    "log": "text/plain",
+    "csv": "text/csv",
+    "md": "text/markdown",
+    "json": "application/json",
+    "xml": "application/xml",
+    "eml": "message/rfc822",
+    "rtf": "application/rtf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "zip": "application/zip",
+    "gz": "application/gzip",
+}
 
 # Email
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -138,11 +297,15 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # holding a worker.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Helpdesk <helpdesk@localhost>")
+# Where people reach the site: every email links to its case's page under it
+# (notifications/links.py).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery: Redis when REDIS_URL is set, otherwise a filesystem broker that needs no server (its
 # folders are created by helpdesk/celery.py).
 REDIS_URL = env_str("REDIS_URL", "")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost//")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str | int]
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker"),
@@ -152,14 +315,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(VAR_DIR / "broker-control"),
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # Without these a Redis host that drops packets holds a request for the OS's TCP timeout.
+    # Without these a Redis host that drops packets or never answers holds a publish (on the
+    # publishing thread of notifications.tasks, never a request) and the worker for the OS's TCP
+    # timeout.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
-# A web request must never wait on an unreachable broker: the outbox keeps the message and the
-# delivery sweep sends it. So publishing makes one connection attempt (kombu's default is to
-# retry with 2-second sleeps) and retries once at once, which is enough to reconnect after a
-# broker restart. The worker and beat reconnect on their own (broker_connection_max_retries).
+# A web request never waits on the broker: it hands the publish to a background thread
+# (notifications.tasks.enqueue), and the outbox keeps the message for the delivery sweep should
+# the publish fail. Publishing makes one connection attempt (kombu's default is to retry with
+# 2-second sleeps) and retries once at once, which is enough to reconnect after a broker restart,
+# so an outage does not keep that thread busy. The worker and beat reconnect on their own
+# (broker_connection_max_retries).
 CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
@@ -207,6 +374,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",
+        "api.schema.declare_path_ids",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "api.serializers.fields.STATUS_CHOICES",

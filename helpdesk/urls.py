@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views.defaults import server_error
-from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
-    # Until the portals land, the front door is the API's interactive documentation.
-    path("", RedirectView.as_view(pattern_name="docs", permanent=False)),
+    # Sign in and out, password reset and change: Django's views with templates/registration/.
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("portal/", include("portal.urls")),
+    path("", include("web.urls")),
 ]
 
 

@@ -1,9 +1,14 @@
 """Delivering outbox rows: each row is claimed under a lock so it is sent once, and a failed
-attempt is retried later with exponential backoff, by the task that tried it and by the sweep."""
+attempt is retried later with exponential backoff, by the task that tried it and by the sweep.
+
+An email shows the case as the row recorded it at the cause (`notify()`), not as it is when the
+email goes out: a resolution sent late still says "Resolved", not "Closed".
+"""
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -11,8 +16,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 
+from cases.models import Comment
+from cases.roles import Role
+from notifications.links import case_url
 from notifications.models import Kind, Notification
-from workflows.registry import as_workflow_case
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +28,14 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY_AFTER = timedelta(minutes=1)
 LONGEST_RETRY_AFTER = timedelta(hours=6)
 
-# The kinds whose email quotes the public reply that caused them.
-QUOTES_LAST_REPLY = {Kind.PUBLIC_REPLY, Kind.AWAITING_CONFIRMATION}
+# The kinds whose email quotes the public reply that caused them (a transition's message posted
+# as a reply: the answer, the proposed solution).
+QUOTES_REPLY = {Kind.PUBLIC_REPLY, Kind.AWAITING_CONFIRMATION, Kind.SOLUTION_PROPOSED}
+# The kinds whose email quotes what the transition that caused them said to the customer: the
+# solution (close notes) or the note, never an internal one. A request for information that
+# said nothing quotes support's latest public reply instead, which usually asks the question.
+QUOTES_TRANSITION = {Kind.RESOLUTION, Kind.CLOSURE, Kind.INFO_REQUESTED, Kind.SOLUTION_REJECTED}
+_BY_SUPPORT = Q(author__role__in=(Role.AGENT, Role.MANAGER)) | Q(author__is_superuser=True)
 
 
 @dataclass(frozen=True)
@@ -38,24 +51,11 @@ class Outcome:
 def retry_delay(attempts: int) -> timedelta:
     """1, 2, 4, 8... minutes after the 1st, 2nd, 3rd... failure, at most a few hours: a mail
     server that is down for a while is not hammered, and one back soon is used soon."""
-    return min(FIRST_RETRY_AFTER * 2 ** (attempts - 1), LONGEST_RETRY_AFTER)
+    delay: timedelta = FIRST_RETRY_AFTER * 2 ** (attempts - 1)
+    return min(delay, LONGEST_RETRY_AFTER)
 
 
-def enqueue(keys: list[str]) -> None:
-    """Ask the worker to deliver now; if the broker is unreachable the sweep delivers later.
-
-    The broker settings make this fail within a fraction of a second (see CELERY_* in settings),
-    so a web request whose notification is being recorded never waits on a broker outage.
-    """
-    from notifications.tasks import deliver_notifications
-
-    try:
-        deliver_notifications.delay(keys)
-    except Exception:
-        log.warning("Broker unreachable; %d notification(s) wait for the sweep", len(keys))
-
-
-def due(now) -> QuerySet[Notification]:
+def due(now: datetime) -> QuerySet[Notification]:
     """Unsent rows whose time has come and that are not backing off after a failure."""
     return Notification.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
@@ -65,14 +65,14 @@ def due(now) -> QuerySet[Notification]:
     )
 
 
-def deliver(*, keys: list[str], now) -> list[Outcome]:
+def deliver(*, keys: list[str], now: datetime) -> list[Outcome]:
     """Deliver the due rows among `keys` (what the task after a commit was asked for)."""
     ids = due(now).filter(key__in=keys).order_by("scheduled_for", "id").values_list("id", flat=True)
     outcomes = [deliver_one(notification_id, now=now) for notification_id in ids]
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def deliver_one(notification_id: int, *, now) -> Outcome | None:
+def deliver_one(notification_id: int, *, now: datetime) -> Outcome | None:
     """Send one row if it is still due; None when another worker has it or has sent it."""
     with transaction.atomic():
         notification = (
@@ -118,23 +118,50 @@ def send_email(notification: Notification) -> None:
     message.send()
 
 
-def email_context(notification: Notification) -> dict:
+def email_context(notification: Notification) -> dict[str, Any]:
     """What the templates may show. Only customer-facing text is ever put here (the case's own
-    fields and public replies, never an internal note or an internal history note), so no
-    template can leak one, whoever the recipient is."""
-    case = as_workflow_case(notification.case)
+    fields, public replies and the notes of transitions that customers see, never an internal
+    note or an internal history note), so no template can leak one, whoever the recipient is.
+    The status is the one at the cause; rows recorded before it was kept have none, and the
+    templates then leave it out. `quote` is Markdown as people wrote it: the HTML emails render
+    it with the pages' `markdown` filter."""
     reply = None
-    if notification.kind in QUOTES_LAST_REPLY:
-        reply = (
-            case.comments.filter(internal=False, created_at__lte=notification.created_at)
-            .order_by("-created_at", "-id")
-            .first()
-        )
+    quote = ""
+    if notification.kind in QUOTES_REPLY:
+        reply = _public_replies(notification).first()
+    elif notification.kind in QUOTES_TRANSITION:
+        quote = _transition_message(notification)
+        if not quote and notification.kind == Kind.INFO_REQUESTED:
+            reply = _public_replies(notification).filter(_BY_SUPPORT).first()
     return {
         "notification": notification,
-        "case": case,
+        "case": notification.case,
         "recipient": notification.recipient,
-        "status_label": case.definition.label(case.status),
-        "sub_status_label": case.definition.sub_status_label(case.status, case.sub_status),
+        "case_url": case_url(notification.case, notification.recipient),
+        "status_label": notification.case_status_label,
+        "sub_status_label": notification.case_sub_status_label,
         "reply": reply,
+        "quote": reply.body if reply is not None else quote,
     }
+
+
+def _public_replies(notification: Notification) -> QuerySet[Comment]:
+    """The case's public replies up to the cause, latest first."""
+    return (
+        notification.case.comments.filter(internal=False, created_at__lte=notification.created_at)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _transition_message(notification: Notification) -> str:
+    """What the transition that caused the notification said to the customer: the latest history
+    entry up to the cause into the status the row recorded (any status for older rows), its
+    close notes or else its note; nothing when that note is internal."""
+    entries = notification.case.history.filter(created_at__lte=notification.created_at)
+    if notification.case_status:
+        entries = entries.filter(target=notification.case_status)
+    entry = entries.order_by("-created_at", "-id").first()
+    if entry is None or entry.note_internal:
+        return ""
+    return str(entry.payload.get("close_notes") or entry.note)

@@ -1,5 +1,7 @@
 """The notification outbox: one row per message and recipient, kept until it is delivered."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,10 @@ class Kind(models.TextChoices):
     RELEASE_DELIVERED = "release_delivered", "Fix delivered in a release"
     FIRST_RESPONSE_BREACH = "first_response_breach", "First response overdue"
     PUBLIC_REPLY = "public_reply", "New reply"
+    CASE_CREATED = "case_created", "Case received"
+    SOLUTION_PROPOSED = "solution_proposed", "Solution proposed"
+    INFO_REQUESTED = "info_requested", "We need information from you"
+    ASSIGNED = "assigned", "Case assigned to you"
 
 
 class Notification(models.Model):
@@ -38,20 +44,35 @@ class Notification(models.Model):
         help_text="Set after a failed attempt: not retried before then (exponential backoff).",
     )
     read_at = models.DateTimeField(null=True, blank=True)
+    # The case as it was at the cause, written by `notify()`: an email sent later (a closure
+    # waits its day, a failed attempt backs off) still tells of that moment, not of the case's
+    # status at sending time. The labels are the workflow's, which this layer cannot read.
+    case_status = models.CharField(max_length=40, blank=True, default="")
+    case_sub_status = models.CharField(max_length=40, blank=True, default="")
+    case_status_label = models.CharField(max_length=100, blank=True, default="")
+    case_sub_status_label = models.CharField(max_length=100, blank=True, default="")
+    case_status_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The case's entry into that status (its status_changed_at): a reminder "
+        "belongs to this entry, whatever moment the run that wrote it was told.",
+    )
 
     class Meta:
-        ordering = ["-scheduled_for", "-id"]
-        indexes = [
+        ordering: ClassVar[list[str]] = ["-scheduled_for", "-id"]
+        indexes = (
             models.Index(
                 fields=["scheduled_for"],
                 condition=Q(sent_at__isnull=True),
                 name="notification_due_idx",
             ),
             models.Index(fields=["case", "scheduled_for"], name="notification_case_idx"),
-            # The reminder sweep asks "was this case reminded since it entered its status?".
-            models.Index(fields=["case", "kind", "created_at"], name="notification_case_kind_idx"),
+            # The reminder sweep asks "was this entry of the case into its status reminded?".
+            models.Index(
+                fields=["case", "kind", "case_status_changed_at"], name="notification_entry_idx"
+            ),
             models.Index(fields=["recipient", "-scheduled_for"], name="notification_recipient_idx"),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.kind} for user {self.recipient_id} about case {self.case_id}"

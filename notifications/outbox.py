@@ -1,18 +1,19 @@
 """`notify()`: the one call that records a notification, inside the transaction of its cause.
 
 The row is the promise: once the cause commits, the worker is asked to deliver it at once, and
-the automations sweep delivers whatever is due and still unsent (worker down, broker down, or a
+the delivery sweep delivers whatever is due and still unsent (worker down, broker down, or a
 delayed notification whose time has come).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from cases.models import User
+from cases.models import Case, User
 from cases.roles import Role, is_staff_role, role_of
 from notifications.models import Kind, Notification
+from notifications.tasks import enqueue
 
 TO_CUSTOMER = {
     Kind.AWAITING_CONFIRMATION,
@@ -20,52 +21,64 @@ TO_CUSTOMER = {
     Kind.CLOSURE,
     Kind.RESOLUTION,
     Kind.RELEASE_DELIVERED,
+    Kind.CASE_CREATED,
+    Kind.SOLUTION_PROPOSED,
+    Kind.INFO_REQUESTED,
 }
 TO_OWNER_OR_MANAGERS = {Kind.SOLUTION_REJECTED, Kind.FIRST_RESPONSE_BREACH}
 
 
-def delay_of(kind: str, case) -> timedelta:
+def delay_of(kind: str, case: Case) -> timedelta:
     """Closure notifications wait (one day by default) so that a quick follow-up can come first."""
     if kind == Kind.CLOSURE:
         return case.queue.closure_notification_after
     return timedelta(0)
 
 
-def recipients_of(kind: str, case, actor) -> list[User]:
+def recipients_of(kind: str, case: Case, actor: User | None) -> list[User]:
     """Who hears of `kind`. The customer hears of a closure even when they closed the case: the
-    spec's closure notification comes a day after every closing. A deactivated customer still
+    spec's closure notification comes a day after every closing; and of a new case even when
+    they opened it: the acknowledgement gives them its reference. A deactivated customer still
     gets the row (delivery sends them no email): the row is also the record that a timer acted,
     e.g. that this entry was reminded."""
     if kind in TO_CUSTOMER:
-        people = [case.requester]
-    elif kind in TO_OWNER_OR_MANAGERS:
-        people = [case.assignee] if _active_assignee(case) else list(managers())
-    elif kind == Kind.PUBLIC_REPLY:
+        return [case.requester]
+    if kind in TO_OWNER_OR_MANAGERS:
+        owner = case.assignee
+        # An owner who has left cannot act on a breach or a rejection: the managers must.
+        return [owner] if owner is not None and owner.is_active else list(managers())
+    if kind == Kind.PUBLIC_REPLY:
         # The other side of the conversation; nobody is told of their own reply.
-        if is_staff_role(role_of(actor)):
-            people = [case.requester]
-        else:
-            people = [case.assignee] if case.assignee_id else []
-        people = [person for person in people if person != actor]
-    else:
-        raise ValueError(f"Unknown notification kind {kind!r}")
-    return people
+        other = case.requester if is_staff_role(role_of(actor)) else case.assignee
+        return [other] if other is not None and other != actor else []
+    if kind == Kind.ASSIGNED:
+        # The new assignee, unless they took the case themselves.
+        assignee = case.assignee
+        return [assignee] if assignee is not None and assignee != actor else []
+    raise ValueError(f"Unknown notification kind {kind!r}")
 
 
-def _active_assignee(case) -> bool:
-    """An owner who has left cannot act on a breach or a rejection: the managers must."""
-    return case.assignee_id is not None and case.assignee.is_active
-
-
-def managers():
+def managers() -> QuerySet[User]:
     return User.objects.filter(Q(role=Role.MANAGER) | Q(is_superuser=True), is_active=True)
 
 
-def notify(kind: str, *, case, actor=None, now, occasion: str | None = None) -> list[str]:
+def notify(
+    kind: str,
+    *,
+    case: Case,
+    actor: User | None = None,
+    now: datetime,
+    status_label: str,
+    sub_status_label: str,
+    occasion: str | None = None,
+) -> list[str]:
     """Schedule `kind` about `case` for its recipients; returns the outbox keys.
 
-    `occasion` tells one cause from another (default: the case's current entry into its status),
-    so that scheduling the same notification twice for the same cause keeps one row.
+    Each row keeps the case's status, sub-status and entry into that status as they are now, and
+    their labels, which the caller (the workflow layer) passes: the email, however late it is
+    sent, tells of this moment. `occasion` tells one cause from another (default: the case's
+    current entry into its status), so that scheduling the same notification twice for the same
+    cause keeps one row.
     """
     occasion = occasion or case.status_changed_at.isoformat()
     scheduled_for = now + delay_of(kind, case)
@@ -77,13 +90,16 @@ def notify(kind: str, *, case, actor=None, now, occasion: str | None = None) -> 
             key=f"{kind}:{case.pk}:{recipient.pk}:{occasion}",
             created_at=now,
             scheduled_for=scheduled_for,
+            case_status=case.status,
+            case_sub_status=case.sub_status,
+            case_status_label=status_label,
+            case_sub_status_label=sub_status_label,
+            case_status_changed_at=case.status_changed_at,
         )
         for recipient in recipients_of(kind, case, actor)
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [row.key for row in rows]
     if keys and scheduled_for <= now:
-        from notifications.delivery import enqueue
-
         transaction.on_commit(lambda: enqueue(keys))
     return keys

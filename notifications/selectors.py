@@ -1,15 +1,18 @@
 """Reads of the notifications app: the in-app notification list of each user."""
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.errors import Forbidden
+from cases.models import Case, User
 from cases.roles import is_staff_role, role_of
 from cases.selectors import cases_visible_to
 from notifications.models import Notification
 
 
-def notifications_for(user, *, now=None) -> QuerySet[Notification]:
+def notifications_for(user: User, *, now: datetime | None = None) -> QuerySet[Notification]:
     """The in-app list of `user`, newest first.
 
     Only rows whose time has come (a closure notification waits its day here too), and only about
@@ -26,7 +29,7 @@ def notifications_for(user, *, now=None) -> QuerySet[Notification]:
     )
 
 
-def notifications_of_case(user, case) -> QuerySet[Notification]:
+def notifications_of_case(user: User, case: Case) -> QuerySet[Notification]:
     """Everything scheduled about a case the user may see, oldest first: support staff only
     (a customer sees their own in-app list instead)."""
     if not is_staff_role(role_of(user)):

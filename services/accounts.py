@@ -1,5 +1,7 @@
 """Managers' writes on people and places: organizations, users and queues."""
 
+from datetime import timedelta
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,12 +12,12 @@ from cases.roles import Role, role_of
 from workflows.registry import WORKFLOWS
 
 
-def _require_manager(actor) -> None:
+def _require_manager(actor: User) -> None:
     if role_of(actor) != Role.MANAGER:
         raise Forbidden("Only managers may do this.")
 
 
-def organization_create(*, actor, name: str) -> Organization:
+def organization_create(*, actor: User, name: str) -> Organization:
     _require_manager(actor)
     name = name.strip()
     if not name:
@@ -26,7 +28,13 @@ def organization_create(*, actor, name: str) -> Organization:
 
 
 def user_create(
-    *, actor, username: str, password: str, email: str = "", role: str, organization=None
+    *,
+    actor: User,
+    username: str,
+    password: str,
+    email: str = "",
+    role: str,
+    organization: Organization | None = None,
 ) -> User:
     _require_manager(actor)
     if role not in Role.values:
@@ -49,7 +57,7 @@ def user_create(
     return user
 
 
-def queue_create(*, actor, name: str, workflow: str, **timers) -> Queue:
+def queue_create(*, actor: User, name: str, workflow: str, **timers: timedelta) -> Queue:
     _require_manager(actor)
     if workflow not in WORKFLOWS:
         raise InvalidInput.field("workflow", f"Must be one of {', '.join(WORKFLOWS)}.")

@@ -1,9 +1,11 @@
 """Creating, editing, deleting and restoring cases, and opening follow-ups of closed ones.
 Status changes they cause go through `workflows.services`, the one door for transitions."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,10 +13,12 @@ from cases.errors import Conflict, Forbidden, InvalidInput
 from cases.models import Case, Channel, Organization, Priority, Queue, User
 from cases.roles import Role, is_staff_role, role_of, roles_held
 from cases.text import MAX_SUBJECT, clean_text
+from notifications.models import Kind
+from services.attachments import atomic_with_files, uploads_checked
 from workflows.base import WorkflowCase
 from workflows.payload import staff_member
 from workflows.registry import workflow_model
-from workflows.services import conflict, fire_triggers, lock_case, refuse_update
+from workflows.services import conflict, fire_triggers, lock_case, notify_about, refuse_update
 
 EDITABLE_BY_CUSTOMERS = ("subject", "description")
 EDITABLE_BY_STAFF = ("subject", "description", "priority", "assignee")
@@ -31,10 +35,11 @@ def case_create(
     requester: User | None = None,
     organization: Organization | None = None,
     repeat_of: Case | None = None,
+    files: Sequence["File[bytes]"] = (),
     now: datetime | None = None,
 ) -> WorkflowCase:
-    """Open a case in the initial status of the queue's workflow; its First Response milestone
-    starts now."""
+    """Open a case in the initial status of the queue's workflow, with its attached `files`; its
+    First Response milestone starts now."""
     now = now or timezone.now()
     role = role_of(actor)
     if role == Role.CUSTOMER:
@@ -62,9 +67,10 @@ def case_create(
     description = clean_text("description", description, required=False)
     if channel not in Channel.values:
         raise InvalidInput.field("channel", f"Must be one of {', '.join(Channel.values)}.")
+    uploads = uploads_checked(files)
 
     model = workflow_model(queue.workflow)
-    with transaction.atomic():
+    with atomic_with_files() as stored:
         case = model(
             queue=queue,
             workflow=queue.workflow,
@@ -83,6 +89,9 @@ def case_create(
         case.save()
         case.reference = f"CS-{case.pk:06d}"
         model.objects.filter(pk=case.pk).update(reference=case.reference)
+        stored.save(uploads, case=case, comment=None, actor=actor, now=now)
+        # The requester's acknowledgement with the reference, whoever opened the case.
+        notify_about(Kind.CASE_CREATED, case, actor=actor, now=now)
     return case
 
 
@@ -116,11 +125,15 @@ def case_update(
                 # The milestone follows the urgency the case now has.
                 target = locked.queue.first_response_target(locked.priority)
                 locked.first_response_due_at = locked.created_at + target
+        assigned_before = locked.assignee_id
         if "assignee" in changes:
             value = changes["assignee"]
             locked.assignee = None if value is None else staff_member(value, "assignee")
         locked.save()
         fire_triggers(locked, locked.edit_triggers, actor, now=now)
+        if locked.assignee_id not in (None, assigned_before):
+            # The new assignee hears of it, unless they assigned the case to themselves.
+            notify_about(Kind.ASSIGNED, locked, actor=actor, now=now, occasion=now.isoformat())
     return locked
 
 

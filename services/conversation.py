@@ -1,8 +1,9 @@
 """The conversation of a case: public replies and internal notes."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import transaction
+from django.core.files import File
 from django.utils import timezone
 
 from cases.errors import InvalidInput
@@ -10,23 +11,38 @@ from cases.models import Comment, User
 from cases.roles import is_staff_role, role_of
 from cases.text import clean_text
 from notifications.models import Kind
-from notifications.outbox import notify
-from workflows.services import fire_triggers, lock_case, refuse_update, stamp_support_action
+from services.attachments import atomic_with_files, uploads_checked
+from workflows.services import (
+    fire_triggers,
+    lock_case,
+    notify_about,
+    refuse_update,
+    stamp_support_action,
+)
 
 
 def comment_post(
-    *, case_id: int, actor: User, body: str, internal: bool = False, now: datetime | None = None
+    *,
+    case_id: int,
+    actor: User,
+    body: str,
+    internal: bool = False,
+    files: Sequence["File[bytes]"] = (),
+    now: datetime | None = None,
 ) -> Comment:
-    """Add a public reply or an internal note; a public reply may fire an automatic transition
-    (see each workflow's `reply_triggers`)."""
+    """Add a public reply or an internal note, with its attached `files` (a message of files
+    alone needs no text); a public reply may fire an automatic transition (see each workflow's
+    `reply_triggers`)."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic_with_files() as stored:
         locked = lock_case(case_id, actor)
         if internal and not is_staff_role(role_of(actor)):
             raise InvalidInput.field("internal", "Customers cannot write internal notes.")
-        body = clean_text("body", body, required=True)
+        uploads = uploads_checked(files)
+        body = clean_text("body", body, required=not uploads)
         refuse_update(locked, actor)
         comment = locked.comments.create(author=actor, body=body, internal=internal, created_at=now)
+        stored.save(uploads, case=locked, comment=comment, actor=actor, now=now)
         if internal:
             locked.save(update_fields=["updated_at"])
         else:
@@ -35,6 +51,6 @@ def comment_post(
                 locked.customer_replied_at = now
             locked.save()
             fire_triggers(locked, locked.reply_triggers, actor, now=now)
-            notify(Kind.PUBLIC_REPLY, case=locked, actor=actor, now=now, occasion=f"c{comment.pk}")
+            notify_about(Kind.PUBLIC_REPLY, locked, actor=actor, now=now, occasion=f"c{comment.pk}")
     comment.case = locked
     return comment

@@ -32,6 +32,12 @@ def _redis_reachable() -> bool:
         return False
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    """Files a test uploads land in a folder of its own, never in the project's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         message = "needs PostgreSQL (set DATABASE_URL=postgres://...)"

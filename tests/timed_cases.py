@@ -7,6 +7,7 @@ Every step carries an explicit `now`, so a test knows to the second when each ti
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
+from notifications.models import Kind, Notification
 from services.cases import case_create
 from services.conversation import comment_post
 from services.releases import release_add_case, release_create
@@ -27,7 +28,10 @@ def reload(case):
 
 
 def new_case(queue, customer, *, at=T0, **fields):
-    return case_create(
+    """A case opened at `at`, whose acknowledgement to the customer went out then, as the worker
+    sends it right after the commit (a test's transaction never commits): what these tests
+    deliver and sweep is only what happened to the case afterwards."""
+    case = case_create(
         actor=customer,
         queue=queue,
         subject="Printer is on fire",
@@ -35,6 +39,8 @@ def new_case(queue, customer, *, at=T0, **fields):
         now=at,
         **fields,
     )
+    Notification.objects.filter(case=case, kind=Kind.CASE_CREATED).update(sent_at=at, attempts=1)
+    return case
 
 
 def awaiting_confirmation(queue, customer, agent, *, at):

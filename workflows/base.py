@@ -1,10 +1,18 @@
 """What every workflow proxy shares; each workflow module overrides what its spec section says."""
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from cases.models import Case
 from cases.roles import roles_held
-from workflows.declarations import Definition, ReplyTrigger, Timer
+from workflows.declarations import Definition, Timer, Triggers
+
+
+class _RuledCase(Protocol):
+    """What `WorkflowRules` reads of the case it is mixed into."""
+
+    definition: ClassVar[Definition]
+    status: str
 
 
 class WorkflowRules:
@@ -13,15 +21,15 @@ class WorkflowRules:
     definition: ClassVar[Definition]
     # Automatic transitions fired by a public reply, per role of the author; the first one
     # available from the current status fires.
-    reply_triggers: ClassVar[dict[str, tuple[ReplyTrigger, ...]]] = {}
+    reply_triggers: ClassVar[Triggers] = {}
     # Automatic transitions fired when someone in that role edits the case's fields.
-    edit_triggers: ClassVar[dict[str, tuple[ReplyTrigger, ...]]] = {}
+    edit_triggers: ClassVar[Triggers] = {}
     # Who may soft-delete, from which statuses; None: cases of this workflow are never deleted.
-    deletable_from: ClassVar[dict[str, frozenset[str]] | None] = None
+    deletable_from: ClassVar[Mapping[str, frozenset[str]] | None] = None
     # What the automations do to a case left long enough in a status (see workflows.timers).
     timers: ClassVar[tuple[Timer, ...]] = ()
 
-    def update_refusal(self: "WorkflowCase", role: str) -> str | None:
+    def update_refusal(self: _RuledCase, role: str) -> str | None:
         """Why `role` may not edit, reply to or annotate the case now (409), or None. A deleted
         case refuses everything first (`workflows.services.refuse_update`)."""
         if self.definition.closed_is_final and self.status == self.definition.closed:
@@ -43,5 +51,7 @@ if TYPE_CHECKING:
         """A case seen through its workflow's state machine (what the type checker knows)."""
 
 else:
-    # At run time every workflow proxy is a WorkflowRules; there is no fifth model.
+    # At run time every workflow proxy is a WorkflowRules; there is no fifth model. Each proxy
+    # names `(WorkflowCase, Case)` as its bases: that is `(WorkflowRules, Case)` here, and a
+    # subclass of the class above for the type checker.
     WorkflowCase = WorkflowRules

@@ -1,19 +1,28 @@
 """`customer_service` (seed 003): spec/workflows.md §3, one transition per table row."""
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from django_fsm import transition
 
-from cases.models import Case
-from workflows.base import WorkflowRules
+from cases.models import Case, User
+from workflows.base import WorkflowCase
 from workflows.declarations import (
     AGENT,
     CLOSE_NOTES,
     CUSTOMER,
     MANAGER,
+    ON_CUSTOMER,
+    ON_NOBODY,
+    ON_SUPPORT,
     Allowed,
     Definition,
     ReplyTrigger,
+    Triggers,
+    condition,
     rules,
 )
+from workflows.payload import Payload
 
 NEW = "new"
 OPEN = "open"
@@ -22,16 +31,17 @@ RESOLVED = "resolved"
 CLOSED = "closed"
 
 
-def has_assignee(case) -> bool:
+@condition
+def has_assignee(case: Case) -> bool:
     """A manager has assigned the case to an agent, who may now accept it."""
     return case.assignee_id is not None
 
 
-def is_assigned_to(case, user) -> bool:
+def is_assigned_to(case: Case, user: User | None) -> bool:
     return user is not None and case.assignee_id == user.pk
 
 
-class CustomerServiceCase(WorkflowRules, Case):
+class CustomerServiceCase(WorkflowCase, Case):
     definition = Definition(
         key="customer_service",
         name="Customer service",
@@ -46,10 +56,17 @@ class CustomerServiceCase(WorkflowRules, Case):
         # Agents take cases with assign_to_me; only managers assign them to someone.
         assignee_setters=frozenset({MANAGER}),
         survey_after="accept_solution",
+        waiting_on={
+            NEW: ON_SUPPORT,
+            OPEN: ON_SUPPORT,
+            AWAITING_INFO: ON_CUSTOMER,
+            RESOLVED: ON_CUSTOMER,
+            CLOSED: ON_NOBODY,
+        },
     )
-    reply_triggers = {CUSTOMER: (ReplyTrigger("customer_update"),)}
-    edit_triggers = {CUSTOMER: (ReplyTrigger("customer_update"),)}
-    deletable_from = {
+    reply_triggers: ClassVar[Triggers] = {CUSTOMER: (ReplyTrigger("customer_update"),)}
+    edit_triggers: ClassVar[Triggers] = {CUSTOMER: (ReplyTrigger("customer_update"),)}
+    deletable_from: ClassVar[Mapping[str, frozenset[str]]] = {
         AGENT: frozenset({NEW, OPEN, AWAITING_INFO}),
         CUSTOMER: frozenset({RESOLVED}),
     }
@@ -71,8 +88,8 @@ class CustomerServiceCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Assign to me"),
     )
-    def assign_to_me(self, by, payload):
-        self.assignee = by
+    def assign_to_me(self, actor: User | None, payload: Payload) -> None:
+        self.assignee = actor
 
     @transition(
         field="status",
@@ -82,7 +99,7 @@ class CustomerServiceCase(WorkflowRules, Case):
         permission=Allowed(AGENT, check=is_assigned_to, check_text="the assigned agent"),
         custom=rules("Accept"),
     )
-    def accept(self, by, payload):
+    def accept(self, actor: User | None, payload: Payload) -> None:
         """Only the agent a manager assigned may accept the case."""
 
     @transition(
@@ -90,9 +107,9 @@ class CustomerServiceCase(WorkflowRules, Case):
         source=[OPEN],
         target=AWAITING_INFO,
         permission=Allowed(AGENT),
-        custom=rules("Request information"),
+        custom=rules("Request information", notifies=("info_requested",)),
     )
-    def request_info(self, by, payload):
+    def request_info(self, actor: User | None, payload: Payload) -> None:
         """Support waits for information from the customer."""
 
     @transition(
@@ -102,7 +119,7 @@ class CustomerServiceCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Open case"),
     )
-    def open_case(self, by, payload):
+    def open_case(self, actor: User | None, payload: Payload) -> None:
         """Support goes on without waiting any longer."""
 
     @transition(
@@ -112,7 +129,7 @@ class CustomerServiceCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER),
         custom=rules("Customer update", automatic=True),
     )
-    def customer_update(self, by, payload):
+    def customer_update(self, actor: User | None, payload: Payload) -> None:
         """Fired by the customer's public reply or edit of the case."""
 
     @transition(
@@ -127,7 +144,7 @@ class CustomerServiceCase(WorkflowRules, Case):
             notifies=("resolution",),
         ),
     )
-    def propose_solution(self, by, payload):
+    def propose_solution(self, actor: User | None, payload: Payload) -> None:
         """The solution is kept on the case as its close notes, shown to the customer."""
         self.close_notes = payload.close_notes
 
@@ -138,7 +155,7 @@ class CustomerServiceCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER),
         custom=rules("Accept solution"),
     )
-    def accept_solution(self, by, payload):
+    def accept_solution(self, actor: User | None, payload: Payload) -> None:
         """Afterwards the customer is offered the satisfaction survey."""
 
     @transition(
@@ -148,7 +165,7 @@ class CustomerServiceCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER),
         custom=rules("Reject solution", notifies=("solution_rejected",)),
     )
-    def reject_solution(self, by, payload):
+    def reject_solution(self, actor: User | None, payload: Payload) -> None:
         """The rejected solution leaves the case; the history keeps it."""
         self.close_notes = None
 
@@ -159,7 +176,7 @@ class CustomerServiceCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER, AGENT),
         custom=rules("Close", staff_requires=(CLOSE_NOTES,)),
     )
-    def close(self, by, payload):
+    def close(self, actor: User | None, payload: Payload) -> None:
         """(resolved) Nobody closes from `resolved`: there only the customer acts."""
         if payload.close_notes:
             self.close_notes = payload.close_notes

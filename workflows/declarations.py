@@ -4,11 +4,16 @@ Everything here is read twice: by the service that enforces it and by `workflows
 shows it to the API, the portals and the docs. That is what keeps the two from disagreeing.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any
 
-from cases.roles import SYSTEM, Role, is_staff_role, role_of, roles_held
+from django.db.models import Model
+
+from cases.models import Case, User
+from cases.roles import SYSTEM as SYSTEM  # the automations' role, part of this vocabulary
+from cases.roles import Role, is_staff_role, role_of, roles_held
 
 ROLE_ORDER = (Role.CUSTOMER, Role.AGENT, Role.MANAGER, SYSTEM)
 
@@ -32,14 +37,18 @@ class Allowed:
     def __init__(
         self,
         *roles: str,
-        check: Callable[[Any, Any], bool] | None = None,
+        check: Callable[[Case, User | None], bool] | None = None,
         check_text: str = "",
     ) -> None:
         self.roles = frozenset(roles)
         self.check = check
         self.check_text = check_text
 
-    def __call__(self, case: Any, user: Any) -> bool:
+    def __call__(self, case: Model, user: object) -> bool:
+        """django-fsm's permission hook: the case, and the user the caller asked about (a
+        `User`, or None for the automations). Anything else is refused."""
+        if not isinstance(case, Case) or not (user is None or isinstance(user, User)):
+            return False
         return self.allows_role(role_of(user)) and (self.check is None or self.check(case, user))
 
     def allows_role(self, role: str) -> bool:
@@ -77,9 +86,21 @@ class Rules:
         return self.requires
 
 
-def rules(label: str, **kwargs) -> dict:
+def rules(label: str, **kwargs: Any) -> dict[str, Rules]:
     """The `custom` argument of a django-fsm `@transition`."""
     return {"rules": Rules(label=label, **kwargs)}
+
+
+def condition(check: Callable[[Case], bool]) -> Callable[[Model], bool]:
+    """A django-fsm condition (`conditions=[...]`) written about the case: django-fsm calls it
+    with the model instance, which is always a case here (anything else fails the condition).
+    Its docstring and name stay the condition's (`workflows.metadata` shows them)."""
+
+    @wraps(check)
+    def on_instance(instance: Model) -> bool:
+        return isinstance(instance, Case) and check(instance)
+
+    return on_instance
 
 
 # What a timer does when it runs out.
@@ -99,7 +120,7 @@ class Timer:
     after: str
     sub_status: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.action not in (AUTO_CLOSE, REMINDER):
             raise ValueError(f"Unknown timer action {self.action!r}")
 
@@ -114,6 +135,39 @@ class ReplyTrigger:
 
     transition: str
     only_from: frozenset[str] | None = None
+
+
+# Automatic transitions by the role that fires them, the first available one firing.
+Triggers = Mapping[str, tuple[ReplyTrigger, ...]]
+
+
+# The sides a case waits on (ui.md, "Who a case waits on"): who holds the next move.
+CUSTOMER_SIDE = "customer"
+SUPPORT_SIDE = "support"
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Who a case waits on in one status (or sub-status): the customer, support, or nobody
+    (None: a closed case). A wait that the spec calls by a name of its own carries it in
+    `shown_as` ("In development")."""
+
+    side: str | None
+    shown_as: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.side not in (CUSTOMER_SIDE, SUPPORT_SIDE, None):
+            raise ValueError(f"Unknown side {self.side!r}")
+
+
+ON_CUSTOMER = Wait(CUSTOMER_SIDE)
+ON_SUPPORT = Wait(SUPPORT_SIDE)
+ON_NOBODY = Wait(None)
+
+
+def on_support(shown_as: str) -> Wait:
+    """A wait on support that is shown by a name of its own."""
+    return Wait(SUPPORT_SIDE, shown_as)
 
 
 @dataclass(frozen=True)
@@ -132,6 +186,25 @@ class Definition:
     assignee_setters: frozenset[str] = frozenset({AGENT})
     # The transition after whose closing the customer is offered a satisfaction survey.
     survey_after: str | None = None
+    # Who each status waits on: every status has its line, the closed one waits on nobody.
+    waiting_on: dict[str, Wait] = field(default_factory=dict)
+    # Where the side depends on the sub-status: who each sub-status of that status waits on (the
+    # status's own line stands for a case with no sub-status).
+    sub_status_waiting_on: dict[str, dict[str, Wait]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """A gap in who a case waits on would drop cases from every "waiting on" list: refuse
+        to define such a workflow."""
+        if set(self.waiting_on) != set(self.status_keys):
+            raise ValueError(f"{self.key}: `waiting_on` must name every status, and only those.")
+        if self.waiting_on[self.closed].side is not None:
+            raise ValueError(f"{self.key}: a closed case waits on nobody.")
+        for status, waits in self.sub_status_waiting_on.items():
+            if set(waits) != set(self.sub_status_keys(status)):
+                raise ValueError(
+                    f"{self.key}: `sub_status_waiting_on[{status!r}]` must name "
+                    "every sub-status of that status, and only those."
+                )
 
     @property
     def status_keys(self) -> list[str]:

@@ -1,11 +1,12 @@
 """Validating what a caller sends along with a transition, against what the transition takes."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from cases.errors import InvalidInput
 from cases.models import User
 from cases.roles import is_staff_role, role_of
-from workflows.declarations import ASSIGNEE, CLOSE_NOTES, NOTE, SUB_STATUS, Rules
+from workflows.declarations import ASSIGNEE, CLOSE_NOTES, NOTE, SUB_STATUS, Definition, Rules
 
 MAX_TEXT = 20_000
 
@@ -17,9 +18,9 @@ class Payload:
     sub_status: str = ""
     assignee: User | None = None
 
-    def as_record(self) -> dict:
+    def as_record(self) -> dict[str, str | int]:
         """What the history keeps of it."""
-        record = {}
+        record: dict[str, str | int] = {}
         if self.close_notes:
             record[CLOSE_NOTES] = self.close_notes
         if self.sub_status:
@@ -29,7 +30,7 @@ class Payload:
         return record
 
 
-def _text(raw: dict, name: str, errors: dict) -> str:
+def _text(raw: dict[str, Any], name: str, errors: dict[str, list[str]]) -> str:
     value = raw.get(name)
     if value is None:
         return ""
@@ -42,7 +43,7 @@ def _text(raw: dict, name: str, errors: dict) -> str:
     return value.strip()
 
 
-def staff_member(value, field: str) -> User:
+def staff_member(value: object, field: str) -> User:
     """An active agent or manager, given as a user or a user id."""
     if isinstance(value, User):
         user = value
@@ -58,7 +59,9 @@ def staff_member(value, field: str) -> User:
     return user
 
 
-def clean_payload(*, rules: Rules, definition, target: str, role: str, raw: dict) -> Payload:
+def clean_payload(
+    *, rules: Rules, definition: Definition, target: str, role: str, raw: dict[str, Any]
+) -> Payload:
     """The fields this transition takes, checked; fields it does not take are ignored."""
     errors: dict[str, list[str]] = {}
     taken = rules.fields

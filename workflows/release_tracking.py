@@ -6,20 +6,26 @@ allowed moves are the union of both.
 
 from django_fsm import transition
 
-from cases.models import Case
-from workflows.base import WorkflowRules
+from cases.models import Case, User
+from workflows.base import WorkflowCase
 from workflows.declarations import (
     AGENT,
     ASSIGNEE,
     AUTO_CLOSE,
     CUSTOMER,
     NOTE,
+    ON_CUSTOMER,
+    ON_NOBODY,
+    ON_SUPPORT,
     SYSTEM,
     Allowed,
     Definition,
     Timer,
+    condition,
+    on_support,
     rules,
 )
+from workflows.payload import Payload
 
 OPEN = "open"
 TICKET_ASSIGNED = "ticket_assigned"
@@ -37,7 +43,8 @@ CLOSED = "closed"
 BLOCKED = "blocked"
 
 
-def customer_responded_if_waiting(case) -> bool:
+@condition
+def customer_responded_if_waiting(case: Case) -> bool:
     """Development may take over from `waiting_for_customer_response` only once the customer has
     posted a public reply since the case entered that status."""
     if case.status != WAITING_FOR_CUSTOMER_RESPONSE:
@@ -47,7 +54,7 @@ def customer_responded_if_waiting(case) -> bool:
     )
 
 
-class ReleaseTrackingCase(WorkflowRules, Case):
+class ReleaseTrackingCase(WorkflowCase, Case):
     definition = Definition(
         key="release_tracking",
         name="Release tracking",
@@ -70,6 +77,22 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         initial=OPEN,
         # A closed case can be reopened when the issue reoccurs.
         closed_is_final=False,
+        waiting_on={
+            OPEN: ON_SUPPORT,
+            TICKET_ASSIGNED: ON_SUPPORT,
+            INVESTIGATION_UNDERWAY: ON_SUPPORT,
+            WAITING_FOR_CUSTOMER_RESPONSE: ON_CUSTOMER,
+            SEND_TO_DEVELOPMENT: on_support("In development"),
+            BACKLOG: on_support("In development"),
+            DEVELOPMENT_IN_PROGRESS: on_support("In development"),
+            TESTING_AND_VERIFICATION: on_support("In development"),
+            DONE_AWAITING_RELEASE: on_support("In development"),
+            RELEASE_DELIVERED: ON_CUSTOMER,
+            SOLUTION_REJECTED: ON_SUPPORT,
+            RESOLVED: ON_CUSTOMER,
+            CLOSED: ON_NOBODY,
+            BLOCKED: ON_SUPPORT,
+        },
     )
     # Spec §4: closes 7 days (a queue setting) after the customer is told of the resolution.
     timers = (Timer(AUTO_CLOSE, RESOLVED, after="resolved_auto_close_after"),)
@@ -85,7 +108,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Assign", requires=(ASSIGNEE,)),
     )
-    def assign(self, by, payload):
+    def assign(self, actor: User | None, payload: Payload) -> None:
         self.assignee = payload.assignee
 
     @transition(
@@ -95,7 +118,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Start investigation"),
     )
-    def start_investigation(self, by, payload):
+    def start_investigation(self, actor: User | None, payload: Payload) -> None:
         """The assignee investigates the issue."""
 
     @transition(
@@ -103,9 +126,9 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         source=[INVESTIGATION_UNDERWAY, DEVELOPMENT_IN_PROGRESS],
         target=WAITING_FOR_CUSTOMER_RESPONSE,
         permission=Allowed(AGENT),
-        custom=rules("Request customer response"),
+        custom=rules("Request customer response", notifies=("info_requested",)),
     )
-    def request_customer_response(self, by, payload):
+    def request_customer_response(self, actor: User | None, payload: Payload) -> None:
         """Support needs the customer's answer before going on."""
 
     @transition(
@@ -116,7 +139,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Send to development"),
     )
-    def send_to_development(self, by, payload):
+    def send_to_development(self, actor: User | None, payload: Payload) -> None:
         """Engineering takes the issue."""
 
     @transition(
@@ -126,7 +149,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Add to backlog"),
     )
-    def add_to_backlog(self, by, payload):
+    def add_to_backlog(self, actor: User | None, payload: Payload) -> None:
         """Accepted as an issue, with no timeline yet."""
 
     @transition(
@@ -136,7 +159,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Start development"),
     )
-    def start_development(self, by, payload):
+    def start_development(self, actor: User | None, payload: Payload) -> None:
         """Engineering works on the fix."""
 
     @transition(
@@ -146,7 +169,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Block", requires=(NOTE,), internal_note=True),
     )
-    def block(self, by, payload):
+    def block(self, actor: User | None, payload: Payload) -> None:
         """The note names the blocker and stays internal."""
 
     @transition(
@@ -156,7 +179,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Submit for testing"),
     )
-    def submit_for_testing(self, by, payload):
+    def submit_for_testing(self, actor: User | None, payload: Payload) -> None:
         """The fix is being verified."""
 
     @transition(
@@ -166,7 +189,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Mark done"),
     )
-    def mark_done(self, by, payload):
+    def mark_done(self, actor: User | None, payload: Payload) -> None:
         """The fix waits for a release."""
 
     @transition(
@@ -176,7 +199,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Deliver release", via_release=True, notifies=("release_delivered",)),
     )
-    def deliver_release(self, by, payload):
+    def deliver_release(self, actor: User | None, payload: Payload) -> None:
         """Only ever performed by delivering a release that contains the case."""
 
     @transition(
@@ -186,7 +209,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER),
         custom=rules("Reject solution", notifies=("solution_rejected",)),
     )
-    def reject_solution(self, by, payload):
+    def reject_solution(self, actor: User | None, payload: Payload) -> None:
         """The delivered fix does not solve the customer's problem."""
 
     @transition(
@@ -196,7 +219,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Resolve", notifies=("resolution",)),
     )
-    def resolve(self, by, payload):
+    def resolve(self, actor: User | None, payload: Payload) -> None:
         """The customer is told of the resolution; the auto-close timer starts now."""
 
     @transition(
@@ -206,7 +229,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER),
         custom=rules("Close"),
     )
-    def close(self, by, payload):
+    def close(self, actor: User | None, payload: Payload) -> None:
         """The customer is satisfied."""
 
     @transition(
@@ -216,7 +239,7 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(SYSTEM),
         custom=rules("Auto-close", automatic=True),
     )
-    def auto_close(self, by, payload):
+    def auto_close(self, actor: User | None, payload: Payload) -> None:
         """Nobody objected within the configured time after the resolution."""
 
     @transition(
@@ -226,5 +249,5 @@ class ReleaseTrackingCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER, AGENT),
         custom=rules("Reopen"),
     )
-    def reopen(self, by, payload):
+    def reopen(self, actor: User | None, payload: Payload) -> None:
         """The issue has reoccurred."""

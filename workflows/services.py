@@ -11,15 +11,16 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
 from cases.errors import Conflict, Forbidden, NotVisible, UnknownTransition
 from cases.models import Case, HistoryEntry, Release, User
 from cases.roles import SYSTEM, is_staff_role, role_of, roles_held
 from cases.selectors import cases_visible_to
+from notifications.models import Kind
 from notifications.outbox import notify
 from workflows.base import WorkflowCase
-from workflows.declarations import ReplyTrigger
+from workflows.declarations import Triggers
 from workflows.metadata import describe
 from workflows.payload import clean_payload
 from workflows.registry import as_workflow_case, workflow_model
@@ -98,6 +99,7 @@ def apply_transition(
     )
 
     source = case.status
+    assigned_before = case.assignee_id
     getattr(case, name)(actor, payload)
     case.status_changed_at = now
     if not definition.sub_status_keys(case.status):
@@ -110,7 +112,10 @@ def apply_transition(
     case.save()
 
     if rules.posted_as_reply:
-        # The transition's own message: it never fires another automatic transition.
+        # The transition's own message: it never fires another automatic transition. Only
+        # people are allowed such transitions (the automations write no replies).
+        if actor is None or rules.message is None:
+            raise TypeError(f"{name} posts a reply: it needs an author and a message field.")
         case.comments.create(
             author=actor, body=getattr(payload, rules.message), internal=False, created_at=now
         )
@@ -127,8 +132,29 @@ def apply_transition(
         created_at=now,
     )
     for kind in rules.notifies:
-        notify(kind, case=case, actor=actor, now=now)
+        notify_about(kind, case, actor=actor, now=now)
+    if case.assignee_id not in (None, assigned_before):
+        # A transition that gives the case to someone (`assign`, `assign_to_me`, the first
+        # agent to act becoming its owner) tells them, unless they took it themselves.
+        notify_about(Kind.ASSIGNED, case, actor=actor, now=now)
     return entry
+
+
+def notify_about(
+    kind: str, case: WorkflowCase, *, actor: User | None, now: datetime, occasion: str | None = None
+) -> list[str]:
+    """`notify` about what people did to a case, with the labels of its status now, which only
+    this layer can read (the row keeps them: the email tells of this moment)."""
+    definition = case.definition
+    return notify(
+        kind,
+        case=case,
+        actor=actor,
+        now=now,
+        occasion=occasion,
+        status_label=definition.label(case.status),
+        sub_status_label=definition.sub_status_label(case.status, case.sub_status),
+    )
 
 
 def stamp_support_action(
@@ -161,7 +187,7 @@ def refuse_update(case: WorkflowCase, actor: User | None) -> None:
 
 def fire_triggers(
     case: WorkflowCase,
-    triggers: dict[str, tuple[ReplyTrigger, ...]],
+    triggers: Triggers,
     actor: User | None,
     *,
     now: datetime,
@@ -196,10 +222,13 @@ def deliver_release(*, release_id: int, actor: User, now: datetime | None = None
             raise Conflict("This release has already been delivered.")
         info = describe(locked.queue.workflow)
         shipping = info.release_transition
+        if shipping is None:
+            raise Conflict(f"The {info.key} workflow has no releases.")
         case_ids = list(locked.items.order_by("case_id").values_list("case_id", flat=True))
         # Locked in id order, so that two deliveries sharing cases cannot deadlock.
         cases = workflow_model(info.key).objects.select_for_update().filter(pk__in=case_ids)
-        for case in cases.order_by("pk"):
+        for row in cases.order_by("pk"):
+            case = as_workflow_case(row)
             if not _is_available(case, shipping.name):
                 raise Conflict(
                     f"{case.reference} is {case.status}, not {', '.join(shipping.sources)}: "
@@ -218,7 +247,11 @@ def _is_available(case: WorkflowCase, name: str) -> bool:
 
 
 def _is_permitted(case: WorkflowCase, name: str, user: User | None) -> bool:
-    return has_transition_perm(getattr(case, name), user)
+    """Available now and allowed to this user. The transition's own `Allowed` is asked directly
+    (what django-fsm's `has_transition_perm` would ask it), as django-fsm takes only users and
+    None is the automations."""
+    info = describe(case.workflow).transition(name)
+    return info is not None and _is_available(case, name) and info.permission(case, user)
 
 
 def _check_text(case: WorkflowCase, name: str) -> str:

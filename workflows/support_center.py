@@ -1,14 +1,19 @@
 """`support_center` (seed 002): spec/workflows.md §2, one transition per table row."""
 
+from typing import ClassVar
+
 from django_fsm import transition
 
-from cases.models import Case
-from workflows.base import WorkflowRules
+from cases.models import Case, User
+from workflows.base import WorkflowCase
 from workflows.declarations import (
     AGENT,
     AUTO_CLOSE,
     CUSTOMER,
     NOTE,
+    ON_CUSTOMER,
+    ON_NOBODY,
+    ON_SUPPORT,
     REMINDER,
     SUB_STATUS,
     SYSTEM,
@@ -16,8 +21,12 @@ from workflows.declarations import (
     Definition,
     ReplyTrigger,
     Timer,
+    Triggers,
+    condition,
+    on_support,
     rules,
 )
+from workflows.payload import Payload
 
 NEW = "new"
 IN_PROGRESS = "in_progress"
@@ -42,12 +51,13 @@ OPEN_STATUSES = [
 ]
 
 
-def waits_for_customer_or_confirmation(case) -> bool:
+@condition
+def waits_for_customer_or_confirmation(case: Case) -> bool:
     """Only `pending` with sub-status customer_input auto-closes; other sub-statuses wait on us."""
     return case.status != PENDING or case.sub_status == CUSTOMER_INPUT
 
 
-class SupportCenterCase(WorkflowRules, Case):
+class SupportCenterCase(WorkflowCase, Case):
     definition = Definition(
         key="support_center",
         name="Support center",
@@ -71,8 +81,26 @@ class SupportCenterCase(WorkflowRules, Case):
         },
         repeatable=True,
         owner_on_first_action=True,
+        waiting_on={
+            NEW: ON_SUPPORT,
+            IN_PROGRESS: ON_SUPPORT,
+            PENDING: ON_SUPPORT,
+            AWAITING_CUSTOMER_CONFIRMATION: ON_CUSTOMER,
+            REOPENED: ON_SUPPORT,
+            UPDATE_RECEIVED: ON_SUPPORT,
+            CLOSED: ON_NOBODY,
+        },
+        # Pending waits on the customer for their input; otherwise on whom the sub-status names.
+        sub_status_waiting_on={
+            PENDING: {
+                CUSTOMER_INPUT: ON_CUSTOMER,
+                DEVELOPMENT: on_support("Development"),
+                SCHEDULED_SUPPORT_SERVICE: on_support("Scheduled Support Service"),
+                THIRD_PARTY_PROVIDER: on_support("Third Party Provider"),
+            }
+        },
     )
-    reply_triggers = {
+    reply_triggers: ClassVar[Triggers] = {
         CUSTOMER: (ReplyTrigger("customer_comment"), ReplyTrigger("customer_update")),
     }
     # Spec §2 timers (durations are queue settings; defaults 14, 28 and 7 days).
@@ -95,7 +123,7 @@ class SupportCenterCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Start progress"),
     )
-    def start_progress(self, by, payload):
+    def start_progress(self, actor: User | None, payload: Payload) -> None:
         """Support is working on the case."""
 
     @transition(
@@ -105,7 +133,7 @@ class SupportCenterCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Set pending", requires=(SUB_STATUS,)),
     )
-    def set_pending(self, by, payload):
+    def set_pending(self, actor: User | None, payload: Payload) -> None:
         """From `pending` itself this changes the sub-status: a new entry, so timers restart."""
         self.sub_status = payload.sub_status
 
@@ -122,7 +150,7 @@ class SupportCenterCase(WorkflowRules, Case):
             notifies=("awaiting_confirmation",),
         ),
     )
-    def provide_answer(self, by, payload):
+    def provide_answer(self, actor: User | None, payload: Payload) -> None:
         """The answer is posted as a public reply; the customer is asked to confirm it."""
 
     @transition(
@@ -132,7 +160,7 @@ class SupportCenterCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER),
         custom=rules("Customer comment", automatic=True),
     )
-    def customer_comment(self, by, payload):
+    def customer_comment(self, actor: User | None, payload: Payload) -> None:
         """Fired by a customer's public reply to the answer: it did not settle the case."""
 
     @transition(
@@ -142,7 +170,7 @@ class SupportCenterCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER),
         custom=rules("Customer update", automatic=True),
     )
-    def customer_update(self, by, payload):
+    def customer_update(self, actor: User | None, payload: Payload) -> None:
         """Fired by a customer's public reply while pending, whatever the sub-status."""
 
     @transition(
@@ -152,7 +180,7 @@ class SupportCenterCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER),
         custom=rules("Confirm", notifies=("closure",)),
     )
-    def confirm(self, by, payload):
+    def confirm(self, actor: User | None, payload: Payload) -> None:
         """The customer confirms that the answer solved it."""
 
     @transition(
@@ -162,7 +190,7 @@ class SupportCenterCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER, AGENT),
         custom=rules("Close", staff_requires=(NOTE,), notifies=("closure",)),
     )
-    def close(self, by, payload):
+    def close(self, actor: User | None, payload: Payload) -> None:
         """Agents must say why; customers need not."""
 
     @transition(
@@ -173,5 +201,5 @@ class SupportCenterCase(WorkflowRules, Case):
         permission=Allowed(SYSTEM),
         custom=rules("Auto-close", automatic=True, notifies=("closure",)),
     )
-    def auto_close(self, by, payload):
+    def auto_close(self, actor: User | None, payload: Payload) -> None:
         """The customer let the confirmation or the request for input time out."""

@@ -5,16 +5,23 @@ with any `now`) is exactly what beat does.
 """
 
 import logging
+from datetime import datetime
+from typing import Protocol
 
 from celery import shared_task
 from django.utils import timezone
 
-from workflows import automations
+from workflows import sweeps
+from workflows.sweeps import Action
 
 log = logging.getLogger(__name__)
 
 
-def _run(automation) -> int:
+class Automation(Protocol):
+    def __call__(self, *, now: datetime) -> list[Action]: ...
+
+
+def _run(automation: Automation) -> int:
     actions = automation(now=timezone.now())
     for action in actions:
         log.info("%s", action)
@@ -23,19 +30,19 @@ def _run(automation) -> int:
 
 @shared_task(ignore_result=True)
 def auto_close_cases() -> int:
-    return _run(automations.auto_close)
+    return _run(sweeps.auto_close)
 
 
 @shared_task(ignore_result=True)
 def send_reminders() -> int:
-    return _run(automations.send_reminders)
+    return _run(sweeps.send_reminders)
 
 
 @shared_task(ignore_result=True)
 def detect_first_response_breaches() -> int:
-    return _run(automations.detect_first_response_breaches)
+    return _run(sweeps.detect_first_response_breaches)
 
 
 @shared_task(ignore_result=True)
 def deliver_due_notifications() -> int:
-    return _run(automations.deliver_due_notifications)
+    return _run(sweeps.deliver_due_notifications)

@@ -1,18 +1,25 @@
 """`technical_support` (seeds 000 and 001): spec/workflows.md §1, one transition per table row."""
 
+from typing import ClassVar
+
 from django_fsm import transition
 
-from cases.models import Case
-from workflows.base import WorkflowRules
+from cases.models import Case, User
+from workflows.base import WorkflowCase
 from workflows.declarations import (
     AGENT,
     CUSTOMER,
     NOTE,
+    ON_CUSTOMER,
+    ON_NOBODY,
+    ON_SUPPORT,
     Allowed,
     Definition,
     ReplyTrigger,
+    Triggers,
     rules,
 )
+from workflows.payload import Payload
 
 NEW = "new"
 WORK_IN_PROGRESS = "work_in_progress"
@@ -32,7 +39,7 @@ OPEN_STATUSES = [
 ]
 
 
-class TechnicalSupportCase(WorkflowRules, Case):
+class TechnicalSupportCase(WorkflowCase, Case):
     definition = Definition(
         key="technical_support",
         name="Technical support",
@@ -48,8 +55,17 @@ class TechnicalSupportCase(WorkflowRules, Case):
         initial=NEW,
         repeatable=True,
         owner_on_first_action=True,
+        waiting_on={
+            NEW: ON_SUPPORT,
+            WORK_IN_PROGRESS: ON_SUPPORT,
+            PENDING_CUSTOMER: ON_CUSTOMER,
+            CUSTOMER_REPLIED: ON_SUPPORT,
+            SOLUTION_PROPOSED: ON_CUSTOMER,
+            BLOCKED: ON_SUPPORT,
+            CLOSED: ON_NOBODY,
+        },
     )
-    reply_triggers = {
+    reply_triggers: ClassVar[Triggers] = {
         # The first customer-facing update ends the First Response milestone and starts the work.
         AGENT: (ReplyTrigger("start_work", only_from=frozenset({NEW, CUSTOMER_REPLIED})),),
         CUSTOMER: (ReplyTrigger("customer_reply"),),
@@ -66,7 +82,7 @@ class TechnicalSupportCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Start work"),
     )
-    def start_work(self, by, payload):
+    def start_work(self, actor: User | None, payload: Payload) -> None:
         """Support has picked the case up."""
 
     @transition(
@@ -74,9 +90,9 @@ class TechnicalSupportCase(WorkflowRules, Case):
         source=[WORK_IN_PROGRESS, CUSTOMER_REPLIED],
         target=PENDING_CUSTOMER,
         permission=Allowed(AGENT),
-        custom=rules("Request information"),
+        custom=rules("Request information", notifies=("info_requested",)),
     )
-    def request_info(self, by, payload):
+    def request_info(self, actor: User | None, payload: Payload) -> None:
         """Support waits for information from the customer."""
 
     @transition(
@@ -86,7 +102,7 @@ class TechnicalSupportCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER),
         custom=rules("Customer reply", automatic=True),
     )
-    def customer_reply(self, by, payload):
+    def customer_reply(self, actor: User | None, payload: Payload) -> None:
         """Fired by a customer's public reply: support must acknowledge it."""
 
     @transition(
@@ -94,9 +110,15 @@ class TechnicalSupportCase(WorkflowRules, Case):
         source=[WORK_IN_PROGRESS, CUSTOMER_REPLIED],
         target=SOLUTION_PROPOSED,
         permission=Allowed(AGENT),
-        custom=rules("Propose solution", requires=(NOTE,), message=NOTE, posted_as_reply=True),
+        custom=rules(
+            "Propose solution",
+            requires=(NOTE,),
+            message=NOTE,
+            posted_as_reply=True,
+            notifies=("solution_proposed",),
+        ),
     )
-    def propose_solution(self, by, payload):
+    def propose_solution(self, actor: User | None, payload: Payload) -> None:
         """The solution text is posted to the customer as a public reply by the service."""
 
     @transition(
@@ -106,7 +128,7 @@ class TechnicalSupportCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER),
         custom=rules("Accept solution"),
     )
-    def accept_solution(self, by, payload):
+    def accept_solution(self, actor: User | None, payload: Payload) -> None:
         """The customer accepts the solution, which closes the case for good."""
 
     @transition(
@@ -116,7 +138,7 @@ class TechnicalSupportCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER),
         custom=rules("Reject solution", notifies=("solution_rejected",)),
     )
-    def reject_solution(self, by, payload):
+    def reject_solution(self, actor: User | None, payload: Payload) -> None:
         """The owner hears of the rejection at once."""
 
     @transition(
@@ -126,7 +148,7 @@ class TechnicalSupportCase(WorkflowRules, Case):
         permission=Allowed(AGENT),
         custom=rules("Block", requires=(NOTE,), internal_note=True),
     )
-    def block(self, by, payload):
+    def block(self, actor: User | None, payload: Payload) -> None:
         """The note names the blocker (e.g. a bug reference) and stays internal."""
 
     @transition(
@@ -136,5 +158,5 @@ class TechnicalSupportCase(WorkflowRules, Case):
         permission=Allowed(CUSTOMER, AGENT),
         custom=rules("Close", staff_requires=(NOTE,)),
     )
-    def close(self, by, payload):
+    def close(self, actor: User | None, payload: Payload) -> None:
         """Agents say why (resolved, or inconclusive by mutual agreement); customers need not."""

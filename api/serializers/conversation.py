@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from api.permissions import acting_user
+from api.serializers.attachments import AttachmentSerializer
 from api.serializers.fields import (
     ACTOR_ROLE_CHOICES,
     NOTIFICATION_KIND_CHOICES,
@@ -14,14 +16,15 @@ from cases.text import MAX_TEXT
 from notifications.models import Notification
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(serializers.ModelSerializer[Comment]):
     body = serializers.CharField(max_length=MAX_TEXT)
     internal = serializers.BooleanField(required=False, default=False)
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Comment
-        fields = ["id", "body", "internal", "author", "created_at"]
-        read_only_fields = ["id", "author", "created_at"]
+        fields: tuple[str, ...] = ("id", "body", "internal", "author", "created_at", "attachments")
+        read_only_fields = ("id", "author", "created_at", "attachments")
 
 
 class PostedCommentSerializer(CommentSerializer):
@@ -33,19 +36,20 @@ class PostedCommentSerializer(CommentSerializer):
     )
 
     class Meta(CommentSerializer.Meta):
-        fields = [*CommentSerializer.Meta.fields, "case_status"]
+        fields = (*CommentSerializer.Meta.fields, "case_status")
 
 
-class HistoryEntrySerializer(serializers.ModelSerializer):
+class HistoryEntrySerializer(serializers.ModelSerializer[HistoryEntry]):
     transition = serializers.ChoiceField(choices=TRANSITION_CHOICES)
-    source = serializers.ChoiceField(choices=STATUS_CHOICES)
+    # A declared field: DRF's metaclass moves it off the class, so it never shadows Field.source.
+    source = serializers.ChoiceField(choices=STATUS_CHOICES)  # type: ignore[assignment]
     target = serializers.ChoiceField(choices=STATUS_CHOICES)
     actor_role = serializers.ChoiceField(choices=ACTOR_ROLE_CHOICES)
     note = serializers.SerializerMethodField()
 
     class Meta:
         model = HistoryEntry
-        fields = [
+        fields = (
             "id",
             "transition",
             "source",
@@ -54,17 +58,17 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
             "actor_role",
             "note",
             "created_at",
-        ]
+        )
         read_only_fields = fields
 
-    def get_note(self, entry) -> str | None:
-        return history_note_visible_to(self.context["request"].user, entry)
+    def get_note(self, entry: HistoryEntry) -> str | None:
+        return history_note_visible_to(acting_user(self.context["request"]), entry)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
     kind = serializers.ChoiceField(choices=NOTIFICATION_KIND_CHOICES)
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "case", "recipient", "scheduled_for", "sent_at", "read_at"]
+        fields = ("id", "kind", "case", "recipient", "scheduled_for", "sent_at", "read_at")
         read_only_fields = fields

@@ -1,6 +1,7 @@
 """People and places: the signed-in user, organizations, users, queues."""
 
 from datetime import timedelta
+from typing import Any, ClassVar
 
 from rest_framework import serializers
 
@@ -8,21 +9,21 @@ from api.serializers.fields import ROLE_CHOICES, WORKFLOW_CHOICES
 from cases.models import Organization, Queue, User
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(serializers.ModelSerializer[User]):
     role = serializers.ChoiceField(choices=ROLE_CHOICES, source="effective_role", read_only=True)
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "role", "organization"]
+        fields = ("id", "username", "email", "role", "organization")
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(serializers.ModelSerializer[Organization]):
     class Meta:
         model = Organization
-        fields = ["id", "name"]
+        fields = ("id", "name")
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(serializers.ModelSerializer[User]):
     role = serializers.ChoiceField(choices=ROLE_CHOICES)
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"}
@@ -35,10 +36,10 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "password", "email", "role", "organization"]
+        fields = ("id", "username", "password", "email", "role", "organization")
 
 
-TIMER_FIELDS = [
+TIMER_FIELDS = (
     "first_response_urgent",
     "first_response_high",
     "first_response_normal",
@@ -48,16 +49,16 @@ TIMER_FIELDS = [
     "customer_input_reminder_after",
     "closure_notification_after",
     "resolved_auto_close_after",
-]
+)
 
 
-class QueueSerializer(serializers.ModelSerializer):
+class QueueSerializer(serializers.ModelSerializer[Queue]):
     workflow = serializers.ChoiceField(choices=WORKFLOW_CHOICES)
 
     class Meta:
         model = Queue
-        fields = ["id", "name", "workflow", *TIMER_FIELDS]
-        extra_kwargs = {
+        fields = ("id", "name", "workflow", *TIMER_FIELDS)
+        extra_kwargs: ClassVar[dict[str, dict[str, Any]]] = {
             "name": {"validators": []},
             **{
                 name: {"min_value": timedelta(minutes=1), "max_value": timedelta(days=3650)}

@@ -1,10 +1,12 @@
-"""Cases and everything done to one: edits, deletes, comments, history, transitions, follow-ups,
-surveys and notifications. Each action looks the case up through `cases_visible_to` (404),
-validates the body's shape and hands the decision to one service."""
+"""Cases and everything done to one: edits, deletes, comments, attachments, history, transitions,
+follow-ups, surveys and notifications. Each action looks the case up through `cases_visible_to`
+(404), validates the body's shape and hands the decision to one service."""
 
 from typing import Any
 
-from django.db.models import prefetch_related_objects
+from django.conf import settings
+from django.db.models import QuerySet, prefetch_related_objects
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -14,10 +16,14 @@ from drf_spectacular.utils import (
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from api.filters import CaseFilter
+from api.permissions import acting_user
+from api.serializers.attachments import AttachmentSerializer, AttachmentUploadSerializer
 from api.serializers.cases import (
     CaseCreateSerializer,
     CaseSerializer,
@@ -35,13 +41,20 @@ from api.serializers.fields import ID_PATTERN, TRANSITION_CHOICES
 from api.serializers.follow_up import SurveySerializer
 from cases.errors import NotVisible
 from cases.models import Case
-from cases.selectors import cases_visible_to, comments_visible_to, visible_case
+from cases.selectors import (
+    case_attachments_prefetch,
+    cases_visible_to,
+    comment_attachments_prefetch,
+    comments_visible_to,
+    visible_case,
+)
 from notifications.selectors import notifications_of_case
+from services.attachments import attachment_add
 from services.cases import case_create, case_delete, case_repeat, case_restore, case_update
 from services.conversation import comment_post
 from services.surveys import survey_submit
-from workflows.automations import upcoming_prefetch, with_upcoming
 from workflows.services import perform_transition
+from workflows.timers import upcoming_prefetch, with_upcoming
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` and a list of messages per field."),
@@ -54,7 +67,10 @@ ERRORS = {
 }
 
 
-def errors(*codes):
+MAX_SIZE_TEXT = f"{settings.ATTACHMENTS_MAX_SIZE / 2**20:g} MiB"
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: ERRORS[code] for code in codes}
 
 
@@ -82,63 +98,64 @@ class CaseViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Case],
 ):
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
-    filter_backends = [
-        *viewsets.GenericViewSet.filter_backends,
-        filters.SearchFilter,
-        filters.OrderingFilter,
-    ]
-    search_fields = ["subject", "description", "reference"]
-    ordering_fields = ["created_at", "updated_at", "priority", "status_changed_at"]
-    ordering = ["-created_at", "-id"]
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filter_backends = (DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter)
+    search_fields = ("subject", "description", "reference")
+    ordering_fields = ("created_at", "updated_at", "priority", "status_changed_at")
+    ordering = ("-created_at", "-id")
+    http_method_names = ("get", "post", "patch", "delete", "head", "options")
     lookup_value_regex = ID_PATTERN
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Case]:
         if getattr(self, "swagger_fake_view", False):
             return Case.objects.none()
-        return with_upcoming(cases_visible_to(self.request.user))
+        user = acting_user(self.request)
+        return with_upcoming(cases_visible_to(user)).prefetch_related(
+            case_attachments_prefetch(user)
+        )
 
-    def get_object(self):
+    def get_object(self) -> Case:
         try:
             return self.get_queryset().get(pk=self.kwargs["pk"])
         except Case.DoesNotExist:
             raise NotVisible("No such case.") from None
 
-    def _payload(self, serializer_class: type[Serializer], pk: str | None) -> dict[str, Any]:
+    def _payload(self, serializer_class: type[Serializer[Any]], pk: str) -> dict[str, Any]:
         """The body's shape, checked. A body that fails it about a case this user may not see
         answers 404, as every refusal puts 404 first; only this refusal path reads the case
         (the service reads it, once, otherwise)."""
         serializer = serializer_class(data=self.request.data)
         if not serializer.is_valid():
-            visible_case(self.request.user, pk)
+            visible_case(acting_user(self.request), pk)
             raise ValidationError(serializer.errors)
         return dict(serializer.validated_data)
 
     def _answer(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
         """The case a service returned (read once, with its queue, under its lock), with the
-        outbox rows `upcoming` reads."""
-        prefetch_related_objects([case], upcoming_prefetch())
+        outbox rows `upcoming` reads and its own files."""
+        prefetch_related_objects(
+            [case], upcoming_prefetch(), case_attachments_prefetch(acting_user(self.request))
+        )
         return Response(self.get_serializer(case).data, status=code)
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = CaseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = case_create(actor=request.user, **serializer.validated_data)
+        case = case_create(actor=acting_user(request), **serializer.validated_data)
         return self._answer(case, status.HTTP_201_CREATED)
 
-    def partial_update(self, request, *args, **kwargs):
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         changes = self._payload(CaseUpdateSerializer, kwargs["pk"])
-        if "status" in request.data:
+        if isinstance(request.data, dict) and "status" in request.data:
             changes["status"] = request.data["status"]  # refused by the service: 400
-        case = case_update(case_id=int(kwargs["pk"]), actor=request.user, changes=changes)
+        case = case_update(case_id=int(kwargs["pk"]), actor=acting_user(request), changes=changes)
         return self._answer(case)
 
-    def destroy(self, request, *args, **kwargs):
-        case_delete(case_id=int(kwargs["pk"]), actor=request.user)
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case_delete(case_id=int(kwargs["pk"]), actor=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -147,8 +164,8 @@ class CaseViewSet(
         responses={200: CaseSerializer, **errors(403, 404, 409)},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def restore(self, request, pk=None):
-        case = case_restore(case_id=int(pk), actor=request.user)
+    def restore(self, request: Request, pk: str) -> Response:
+        case = case_restore(case_id=int(pk), actor=acting_user(request))
         return self._answer(case)
 
     @extend_schema(
@@ -163,20 +180,58 @@ class CaseViewSet(
         responses={201: PostedCommentSerializer, **errors(400, 404, 409)},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
-    def comments(self, request, pk=None):
+    def comments(self, request: Request, pk: str) -> Response:
+        context = self.get_serializer_context()
         if request.method == "GET":
-            comments = comments_visible_to(request.user, visible_case(request.user, pk))
-            return Response(CommentSerializer(comments, many=True).data)
+            user = acting_user(request)
+            comments = comments_visible_to(user, visible_case(user, pk))
+            comments = comments.prefetch_related(comment_attachments_prefetch(user))
+            return Response(CommentSerializer(comments, many=True, context=context).data)
         payload = self._payload(CommentSerializer, pk)
-        comment = comment_post(case_id=int(pk), actor=request.user, **payload)
-        return Response(PostedCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        comment = comment_post(case_id=int(pk), actor=acting_user(request), **payload)
+        return Response(
+            PostedCommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Attach a file to the case, or to one of your messages on it",
+        description="Who may reply to the case may attach files to it; the file goes to the "
+        "case itself unless `comment` names one of your messages on it. Files are downloaded "
+        "from their `url` (GET /api/attachments/{id}/).",
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={
+            201: AttachmentSerializer,
+            **errors(400, 404, 409),
+            413: OpenApiResponse(description=f"The file is larger than {MAX_SIZE_TEXT}."),
+            415: OpenApiResponse(description="The body is not multipart/form-data."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def attachments(self, request: Request, pk: str) -> Response:
+        payload = self._payload(AttachmentUploadSerializer, pk)
+        attachment = attachment_add(
+            case_id=int(pk),
+            actor=acting_user(request),
+            file=payload["file"],
+            comment_id=payload.get("comment"),
+        )
+        return Response(
+            AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         summary="Status history, oldest first", responses={200: HistoryEntrySerializer(many=True)}
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def history(self, request, pk=None):
-        case = visible_case(request.user, pk)
+    def history(self, request: Request, pk: str) -> Response:
+        case = visible_case(acting_user(request), pk)
         entries = case.history.order_by("created_at", "id")
         return Response(
             HistoryEntrySerializer(entries, many=True, context=self.get_serializer_context()).data
@@ -195,9 +250,9 @@ class CaseViewSet(
         url_path=r"transitions/(?P<name>[^/]+)",
         filter_backends=[],
     )
-    def transition(self, request, pk=None, name=None):
+    def transition(self, request: Request, pk: str, name: str) -> Response:
         payload = self._payload(TransitionPayloadSerializer, pk)
-        case = perform_transition(case_id=int(pk), name=name, actor=request.user, **payload)
+        case = perform_transition(case_id=int(pk), name=name, actor=acting_user(request), **payload)
         return self._answer(case)
 
     @extend_schema(
@@ -206,9 +261,9 @@ class CaseViewSet(
         responses={201: CaseSerializer, **errors(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def repeat(self, request, pk=None):
+    def repeat(self, request: Request, pk: str) -> Response:
         payload = self._payload(RepeatSerializer, pk)
-        case = case_repeat(case_id=int(pk), actor=request.user, **payload)
+        case = case_repeat(case_id=int(pk), actor=acting_user(request), **payload)
         return self._answer(case, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -217,9 +272,9 @@ class CaseViewSet(
         responses={201: SurveySerializer, **errors(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def survey(self, request, pk=None):
+    def survey(self, request: Request, pk: str) -> Response:
         payload = self._payload(SurveySerializer, pk)
-        survey = survey_submit(case_id=int(pk), actor=request.user, **payload)
+        survey = survey_submit(case_id=int(pk), actor=acting_user(request), **payload)
         return Response(SurveySerializer(survey).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -227,7 +282,8 @@ class CaseViewSet(
         responses={200: NotificationSerializer(many=True), **errors(403, 404)},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def notifications(self, request, pk=None):
+    def notifications(self, request: Request, pk: str) -> Response:
         # Visibility first: a customer learns nothing of a case they may not see (404).
-        rows = notifications_of_case(request.user, visible_case(request.user, pk))
+        user = acting_user(request)
+        rows = notifications_of_case(user, visible_case(user, pk))
         return Response(NotificationSerializer(rows, many=True).data)

@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.serializers.workflows import WorkflowSerializer
@@ -16,13 +17,13 @@ class WorkflowViewSet(viewsets.ViewSet):
     serializer_class = WorkflowSerializer
 
     @extend_schema(responses=WorkflowSerializer(many=True))
-    def list(self, request):
+    def list(self, request: Request) -> Response:
         return Response([as_json(info) for info in all_workflows()])
 
     @extend_schema(
         responses={200: WorkflowSerializer, 404: OpenApiResponse(description="No such workflow.")}
     )
-    def retrieve(self, request, key=None):
+    def retrieve(self, request: Request, key: str | None = None) -> Response:
         if key not in WORKFLOWS:
             raise NotVisible("No such workflow.")
         return Response(as_json(describe(key)))

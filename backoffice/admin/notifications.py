@@ -4,7 +4,11 @@ Rows are written only by `notify()` and changed only by delivery, so the admin s
 read-only; "Deliver again" resets the attempts of rows that gave up, for the next sweep.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from notifications.models import Notification
 
@@ -13,10 +17,14 @@ class DeliveryFilter(admin.SimpleListFilter):
     title = "delivery"
     parameter_name = "delivery"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [("sent", "Sent"), ("waiting", "Waiting"), ("failing", "Failing")]
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Notification]
+    ) -> QuerySet[Notification]:
         if self.value() == "sent":
             return queryset.filter(sent_at__isnull=False)
         if self.value() == "waiting":
@@ -27,25 +35,25 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["kind", "case", "recipient", "scheduled_for", "sent_at", "attempts"]
-    list_filter = [DeliveryFilter, "kind"]
-    list_select_related = ["case", "recipient"]
-    search_fields = ["case__reference", "recipient__username", "recipient__email"]
+class NotificationAdmin(admin.ModelAdmin[Notification]):
+    list_display = ("kind", "case", "recipient", "scheduled_for", "sent_at", "attempts")
+    list_filter = (DeliveryFilter, "kind")
+    list_select_related = ("case", "recipient")
+    search_fields = ("case__reference", "recipient__username", "recipient__email")
     date_hierarchy = "scheduled_for"
-    actions = ["deliver_again"]
+    actions = ("deliver_again",)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Notification | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Notification | None = None) -> bool:
         return False
 
     @admin.action(description="Deliver again (unsent rows: start the attempts over)")
-    def deliver_again(self, request, queryset):
+    def deliver_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         count = queryset.filter(sent_at__isnull=True).update(
             attempts=0, next_attempt_at=None, last_error=""
         )

@@ -1,5 +1,6 @@
 """The models of the helpdesk, one module per concern."""
 
+from cases.models.attachments import Attachment
 from cases.models.case import Case, Channel, Priority
 from cases.models.conversation import Comment
 from cases.models.history import HistoryEntry
@@ -9,6 +10,7 @@ from cases.models.releases import Release, ReleaseItem
 from cases.models.surveys import Survey
 
 __all__ = [
+    "Attachment",
     "Case",
     "Channel",
     "Comment",

@@ -1,5 +1,7 @@
 """The support case: one customer problem moving through its queue's workflow."""
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -36,8 +38,8 @@ class Channel(models.TextChoices):
     API = "api", "API"
 
 
-class CaseQuerySet(models.QuerySet):
-    def alive(self):
+class CaseQuerySet(models.QuerySet["Case"]):
+    def alive(self) -> Self:
         return self.filter(deleted_at__isnull=True)
 
 
@@ -103,8 +105,9 @@ class Case(FSMModelMixin, models.Model):
     objects = CaseQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
+        # A list, as the migrations recorded it (a tuple would read as a changed option).
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        indexes = (
             # Lists (and their counts) show live cases only: the partial index is all they read.
             models.Index(
                 fields=["-created_at", "-id"],
@@ -137,7 +140,7 @@ class Case(FSMModelMixin, models.Model):
                 condition=Q(deleted_at__isnull=False),
                 name="case_deleted_idx",
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.reference or 'new case'}: {self.subject}"

@@ -1,5 +1,7 @@
 """The conversation of a case: public replies and internal notes."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
@@ -14,8 +16,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["case", "created_at", "id"], name="comment_case_idx")]
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
+        indexes = (models.Index(fields=["case", "created_at", "id"], name="comment_case_idx"),)
 
     def __str__(self) -> str:
         kind = "note" if self.internal else "reply"

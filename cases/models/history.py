@@ -1,5 +1,7 @@
 """The append-only history of every status change, written with the change itself."""
 
+from typing import Any, ClassVar, NoReturn
+
 from django.conf import settings
 from django.db import models
 
@@ -30,17 +32,18 @@ class HistoryEntry(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["created_at", "id"]
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
         verbose_name_plural = "history entries"
-        indexes = [models.Index(fields=["case", "created_at", "id"], name="history_case_idx")]
+        indexes = (models.Index(fields=["case", "created_at", "id"], name="history_case_idx"),)
 
     def __str__(self) -> str:
         return f"{self.transition}: {self.source} → {self.target}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Django's own mark of a row not yet in the database (the stubs type `pk` as never None).
+        if not self._state.adding:
             raise AppendOnlyError("History entries cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("History entries cannot be deleted.")

@@ -1,5 +1,7 @@
 """Customers' organizations and the users of the helpdesk, each with one role."""
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,7 +14,7 @@ class Organization(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering: ClassVar[list[str]] = ["name"]
 
     def __str__(self) -> str:
         return self.name
@@ -32,7 +34,7 @@ class User(AbstractUser):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["role"], name="user_role_idx")]
+        indexes = (models.Index(fields=["role"], name="user_role_idx"),)
 
     @property
     def effective_role(self) -> str:

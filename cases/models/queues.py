@@ -1,6 +1,7 @@
 """Queues: a product line or team, the workflow its cases follow and the timers it runs on."""
 
 from datetime import timedelta
+from typing import ClassVar
 
 from django.db import models
 
@@ -39,15 +40,16 @@ class Queue(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering: ClassVar[list[str]] = ["name"]
 
     def __str__(self) -> str:
         return self.name
 
     def first_response_target(self, priority: int) -> timedelta:
-        return {
+        targets: dict[int, timedelta] = {
             Priority.URGENT: self.first_response_urgent,
             Priority.HIGH: self.first_response_high,
             Priority.NORMAL: self.first_response_normal,
             Priority.LOW: self.first_response_low,
-        }[priority]
+        }
+        return targets[priority]

@@ -1,5 +1,7 @@
 """Releases (release_tracking): named packages of fixed cases, delivered all at once."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
@@ -20,10 +22,10 @@ class Release(models.Model):
     )
 
     class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["queue", "name"], name="release_name_unique_per_queue")
-        ]
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        constraints = (
+            models.UniqueConstraint(fields=["queue", "name"], name="release_name_unique_per_queue"),
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -42,10 +44,10 @@ class ReleaseItem(models.Model):
     )
 
     class Meta:
-        ordering = ["added_at", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["release", "case"], name="release_item_unique")
-        ]
+        ordering: ClassVar[list[str]] = ["added_at", "id"]
+        constraints = (
+            models.UniqueConstraint(fields=["release", "case"], name="release_item_unique"),
+        )
 
     def __str__(self) -> str:
         return f"case {self.case_id} in release {self.release_id}"

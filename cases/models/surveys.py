@@ -17,11 +17,11 @@ class Survey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
+        constraints = (
             models.CheckConstraint(
                 condition=models.Q(rating__gte=1, rating__lte=5), name="survey_rating_1_to_5"
-            )
-        ]
+            ),
+        )
 
     def __str__(self) -> str:
         return f"survey of case {self.case_id}: {self.rating}/5"

@@ -39,7 +39,7 @@ PROTECTED_POSTS = [
 ]
 
 
-def token_of(user) -> str:
+def token_of(user):
     response = APIClient().post(
         TOKEN_URL, {"username": user.username, "password": PASSWORD}, format="json"
     )
@@ -206,3 +206,47 @@ def test_a_browser_session_must_send_the_csrf_token_to_write(customer, queues):
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["detail"]
     assert accepted.status_code == 201
+
+
+def test_five_failures_lock_the_pair_out_with_429(customer):
+    """The throttling of every entrance (ui.md, "Everyone"; tests/security/test_throttling.py)."""
+    wrong = {"username": "alice", "password": "not-her-password"}
+    failures = [APIClient().post(TOKEN_URL, wrong, format="json") for _ in range(5)]
+
+    response = APIClient().post(
+        TOKEN_URL, {"username": "alice", "password": PASSWORD}, format="json"
+    )
+
+    assert [failure.status_code for failure in failures] == [400] * 5
+    assert response.status_code == 429
+    assert response.json() == {"detail": "Too many failed attempts: try again in 15 minutes"}
+
+
+def test_the_schema_documents_the_lockout(db):
+    schema = APIClient().get("/api/schema/?format=json").json()
+
+    responses = schema["paths"]["/api/auth/token/"]["post"]["responses"]
+
+    assert {"200", "400", "429"} <= set(responses)
+
+
+def test_a_new_password_revokes_the_token(customer):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_of(customer)}")
+    customer.set_password("a-new-and-long-pass-77")
+    customer.save()
+
+    assert client.get("/api/me/").status_code == 401
+
+
+def test_the_new_password_gets_a_new_token(customer):
+    old = token_of(customer)
+    customer.set_password("a-new-and-long-pass-77")
+    customer.save()
+
+    response = APIClient().post(
+        TOKEN_URL, {"username": "alice", "password": "a-new-and-long-pass-77"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["token"] != old

@@ -1,5 +1,7 @@
 """The case list: every filter of the contract (combinable), search, ordering, soft-deleted
-cases for managers only, and page-number pagination with `page_size` up to 200."""
+cases for managers only, and page-number pagination with `page_size` up to 200. A parameter
+given must hold a valid value: an empty id filter or a `page_size` of `null` is a 400, never a
+silently unfiltered or default list."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -198,6 +200,31 @@ def test_an_invalid_filter_value_is_400(api, agent, catalogue, params):
     assert isinstance(response.json()["detail"], str)
 
 
+@pytest.mark.parametrize("param", ["queue", "assignee", "requester", "organization"])
+@pytest.mark.parametrize("value", ["", "null", "0", " "])
+def test_an_empty_or_null_id_filter_is_400_not_no_filter(api, agent, catalogue, param, value):
+    response = api(agent).get("/api/cases/", {param: value})
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(f"{param}: ")
+
+
+def test_an_empty_id_filter_is_400_beside_valid_filters_too(api, agent, catalogue, org_a):
+    response = api(agent).get("/api/cases/", {"organization": org_a.pk, "assignee": ""})
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail", "assignee"}
+
+
+def test_id_filters_still_combine_with_each_other(listing, org_a, colleague, agent, queues):
+    assert listing(
+        organization=org_a.pk,
+        requester=colleague.pk,
+        assignee=agent.pk,
+        queue=queues["support_center"].pk,
+    ) == ["b"]
+
+
 def test_an_unknown_id_filter_matches_nothing(listing):
     assert listing(assignee=999_999) == []
 
@@ -323,11 +350,45 @@ def test_a_page_that_does_not_exist_is_404(api, customer, many_cases, page):
     assert isinstance(response.json()["detail"], str)
 
 
-@pytest.mark.parametrize("page_size", ["0", "-5", "many"])
-def test_a_nonsense_page_size_falls_back_to_the_default(api, customer, many_cases, page_size):
+@pytest.mark.parametrize("page_size", ["null", "abc", "many", "", "0", "-5", "1.5", "1e3", " 5"])
+def test_a_page_size_that_is_no_whole_number_from_1_is_400(api, customer, many_cases, page_size):
     many_cases(3)
 
     response = api(customer).get("/api/cases/", {"page_size": page_size})
 
-    assert response.status_code == 200
-    assert len(response.json()["results"]) == 3
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("page_size: ")
+    assert "page_size" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/api/queues/", "/api/organizations/", "/api/notifications/"])
+def test_every_list_refuses_a_nonsense_page_size(api, agent, db, path):
+    response = api(agent).get(path, {"page_size": "null"})
+
+    assert response.status_code == 400
+    assert isinstance(response.json()["detail"], str)
+
+
+def test_page_size_1_is_the_smallest_page(api, customer, many_cases):
+    many_cases(3)
+
+    body = api(customer).get("/api/cases/", {"page_size": "1"}).json()
+
+    assert (body["count"], len(body["results"])) == (3, 1)
+
+
+def test_an_empty_page_is_no_page_not_the_first(api, customer, many_cases):
+    many_cases(3)
+
+    response = api(customer).get("/api/cases/", {"page": ""})
+
+    assert response.status_code == 404
+    assert isinstance(response.json()["detail"], str)
+
+
+def test_the_last_page_can_still_be_asked_for_by_name(api, customer, many_cases):
+    many_cases(3)
+
+    body = api(customer).get("/api/cases/", {"page_size": 2, "page": "last"}).json()
+
+    assert [row["subject"] for row in body["results"]] == ["Case 0"]

@@ -5,7 +5,7 @@ import pytest
 
 from cases.models import Comment, HistoryEntry
 
-COMMENT_FIELDS = {"id", "body", "internal", "author", "created_at"}
+COMMENT_FIELDS = {"id", "body", "internal", "author", "created_at", "attachments"}
 
 
 def post(client, case, body="Here is the log.", **extra):

@@ -244,7 +244,7 @@ def test_a_huge_page_size_is_capped_not_refused(api, agent, db):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/nothing-here/", "/api/cases/1/attachments/", "/api/v2/cases/"]
+    "path", ["/api/nothing-here/", "/api/cases/1/nothing-here/", "/api/v2/cases/"]
 )
 def test_an_unknown_api_path_is_a_json_404(api, agent, path):
     assert_json_error(api(agent).get(path), 404)

@@ -80,11 +80,14 @@ def test_the_schema_is_served_as_json_too(db):
 
 def test_the_docs_are_served(db):
     response = APIClient().get("/api/docs/")
+    # The page's own script comes from a URL of its own (the pages' CSP allows no inline one).
+    script = APIClient().get("/api/docs/", {"script": ""})
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert b"swagger-ui" in response.content
-    assert b"/api/schema/" in response.content
+    assert script.status_code == 200
+    assert b"/api/schema/" in script.content
 
 
 def test_the_docs_load_their_scripts_from_this_server_not_a_cdn(db):
@@ -92,7 +95,7 @@ def test_the_docs_load_their_scripts_from_this_server_not_a_cdn(db):
 
     assets = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert assets
-    assert all(asset.startswith("/static/") for asset in assets), assets
+    assert all(re.match(r"/(static|api)/", asset) for asset in assets), assets
 
 
 def test_every_endpoint_of_the_contract_is_described(schema):
@@ -173,3 +176,59 @@ def test_the_token_is_the_documented_way_in_and_signing_in_needs_none(schema):
     # Signing in needs no credentials but the body's: no security requirement on it.
     assert not any(schema["paths"]["/api/auth/token/"]["post"].get("security", []))
     assert "security" not in schema
+
+
+# Parameters: what a client that follows the schema sends is what the API accepts.
+
+ID_FILTERS = ["queue", "assignee", "requester", "organization"]
+# As the body's id fields say it (`IdField`).
+ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+
+
+def parameter(schema: dict, path: str, name: str, method: str = "get") -> dict:
+    """The parameter's schema, with a `$ref` to a component (an enum) resolved."""
+    found = next(p for p in schema["paths"][path][method]["parameters"] if p["name"] == name)
+    value = found["schema"]
+    if "$ref" in value:
+        value = schema["components"]["schemas"][value["$ref"].rsplit("/", 1)[-1]]
+    return value
+
+
+def test_the_priority_filter_is_a_string_enum_of_the_four_names(schema):
+    priority = parameter(schema, "/api/cases/", "priority")
+
+    assert priority["type"] == "string"
+    assert set(priority["enum"]) == {"low", "normal", "high", "urgent"}
+
+
+@pytest.mark.parametrize("name", ID_FILTERS)
+def test_an_id_filter_is_an_integer_from_1_to_the_64_bit_maximum_never_null(schema, name):
+    assert parameter(schema, "/api/cases/", name) == ID_SCHEMA
+
+
+def test_every_path_id_is_an_integer_from_1_to_the_64_bit_maximum(schema):
+    ids = [
+        (method, path, parameter(schema, path, "id", method))
+        for path, operations in schema["paths"].items()
+        if "{id}" in path
+        for method in operations
+    ]
+
+    assert len(ids) >= 14  # cases (and their actions) and releases, at least
+    for method, path, id_schema in ids:
+        assert id_schema == ID_SCHEMA, (method, path)
+
+
+def test_every_list_declares_page_and_page_size_from_1(schema):
+    lists = [path for path, ops in schema["paths"].items() if "get" in ops and "{" not in path]
+    paginated = [
+        path
+        for path in lists
+        if any(p["name"] == "page" for p in schema["paths"][path]["get"].get("parameters", []))
+    ]
+
+    assert {"/api/cases/", "/api/queues/", "/api/organizations/"} <= set(paginated)
+    for path in paginated:
+        assert parameter(schema, path, "page") == {"type": "integer", "minimum": 1}, path
+        # No maximum: a larger page size is accepted, and read as 200.
+        assert parameter(schema, path, "page_size") == {"type": "integer", "minimum": 1}, path

@@ -4,6 +4,7 @@ the mail server fails; and the in-app list of each user."""
 from datetime import timedelta
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from notifications import delivery
@@ -15,8 +16,8 @@ from notifications.tasks import deliver_notifications
 from services.cases import case_delete
 from services.conversation import comment_post
 from tests.timed_cases import DAY, HOUR, SECOND, T0, awaiting_confirmation, new_case
-from workflows.automations import deliver_due_notifications
 from workflows.services import perform_transition
+from workflows.sweeps import deliver_due_notifications
 
 
 @pytest.fixture
@@ -26,19 +27,19 @@ def failing_mail(monkeypatch):
     class Switch:
         fixed = False
 
-    original = delivery.EmailMultiAlternatives.send
+    original = EmailMultiAlternatives.send
 
     def send(message, *args, **kwargs):
         if not Switch.fixed:
             raise ConnectionRefusedError("mail server down")
         return original(message, *args, **kwargs)
 
-    monkeypatch.setattr(delivery.EmailMultiAlternatives, "send", send)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
     return Switch
 
 
 def _reminder(case, at):
-    [key] = notify(Kind.REMINDER, case=case, now=at)
+    [key] = notify(Kind.REMINDER, case=case, now=at, status_label="New", sub_status_label="")
     return Notification.objects.get(key=key)
 
 
@@ -60,7 +61,8 @@ def test_nothing_is_enqueued_before_the_commit(queues, customer, agent, mailoutb
 
     comment_post(case_id=case.pk, actor=agent, body="We are on it.")
 
-    assert (Notification.objects.get(case=case).sent_at, mailoutbox) == (None, [])
+    reply = Notification.objects.get(case=case, kind=Kind.PUBLIC_REPLY)
+    assert (reply.sent_at, mailoutbox) == (None, [])
 
 
 def test_a_closure_notification_waits_its_day(queues, customer, agent, mailoutbox):
@@ -93,7 +95,9 @@ def test_nobody_is_notified_of_their_own_public_reply(queues, customer, agent):
 
     comment_post(case_id=case.pk, actor=customer, body="Any news?")
 
-    assert not Notification.objects.filter(case=case, recipient=customer).exists()
+    assert not Notification.objects.filter(
+        case=case, recipient=customer, kind=Kind.PUBLIC_REPLY
+    ).exists()
 
 
 def test_a_failed_attempt_is_recorded_and_backs_off(queues, customer, failing_mail, mailoutbox):
@@ -159,7 +163,7 @@ def test_the_delivery_task_retries_with_backoff(queues, customer, failing_mail, 
     with pytest.raises(RuntimeError, match="retry scheduled"):
         deliver_notifications.run([row.key])
 
-    assert retried == {"args": [[row.key]], "countdown": 60.0}
+    assert retried == {"args": ([row.key],), "countdown": 60.0}
 
 
 def test_the_delivery_task_sends_each_row_once(queues, customer, mailoutbox):
@@ -176,11 +180,15 @@ def test_the_delivery_task_sends_each_row_once(queues, customer, mailoutbox):
 def test_the_in_app_list_holds_a_users_notifications_newest_first(
     queues, customer, colleague, agent
 ):
-    first = _reminder(new_case(queues["technical_support"], customer, at=T0), T0)
-    second = _reminder(new_case(queues["technical_support"], customer, at=T0), T0 + HOUR)
-    _reminder(new_case(queues["technical_support"], colleague, at=T0), T0)
+    first = _reminder(new_case(queues["technical_support"], customer, at=T0 - HOUR), T0)
+    second = _reminder(new_case(queues["technical_support"], customer, at=T0 - HOUR), T0 + HOUR)
+    _reminder(new_case(queues["technical_support"], colleague, at=T0 - HOUR), T0)
 
-    assert list(notifications_for(customer, now=T0 + DAY)) == [second, first]
+    listed = list(notifications_for(customer, now=T0 + DAY))
+
+    # Then the older acknowledgements of the two cases.
+    assert listed[:2] == [second, first]
+    assert {n.recipient for n in listed} == {customer}
 
 
 def test_the_in_app_list_shows_a_delayed_notification_once_its_time_has_come(

@@ -2,10 +2,14 @@
 once per entry into a status: reminders, restarts, sub-statuses, late sweeps, queue settings."""
 
 from datetime import timedelta
+from io import StringIO
+from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 from cases.models import Case, HistoryEntry
+from notifications import batches
 from notifications.models import Kind, Notification
 from services.conversation import comment_post
 from tests.factories import QueueFactory
@@ -19,11 +23,10 @@ from tests.timed_cases import (
     reload,
     resolved,
 )
-from workflows import automations
-from workflows.automations import auto_close, run_all, send_reminders
 from workflows.metadata import describe
 from workflows.registry import WORKFLOWS
 from workflows.services import perform_transition
+from workflows.sweeps import auto_close, run_all, send_reminders
 
 # (how the case gets there, the automation, what it does, the spec's default duration)
 TIMERS = {
@@ -102,6 +105,7 @@ def test_auto_close_is_a_system_transition_stamped_with_now(workflow, put, queue
 
     closed = reload(case)
     entry = HistoryEntry.objects.filter(case=case).last()
+    assert entry is not None
     assert (closed.status, closed.closed_at, closed.status_changed_at) == ("closed", now, now)
     assert (entry.transition, entry.actor, entry.actor_role, entry.created_at) == (
         "auto_close",
@@ -168,6 +172,47 @@ def test_a_new_entry_into_customer_input_gets_its_own_reminder(queues, customer,
 
     assert (len(early), len(due)) == (0, 1)
     assert Notification.objects.filter(case=case, kind=Kind.REMINDER).count() == 2
+
+
+def test_a_reminder_records_the_entry_it_is_about_and_the_status_then(queues, customer, agent):
+    case = pending(queues["support_center"], customer, agent, at=T0)
+
+    send_reminders(now=T0 + timedelta(days=9))
+
+    reminder = Notification.objects.get(case=case, kind=Kind.REMINDER)
+    assert (
+        reminder.case_status_changed_at,
+        reminder.case_status,
+        reminder.case_sub_status,
+        reminder.case_status_label,
+        reminder.case_sub_status_label,
+    ) == (T0, "pending", "customer_input", "Pending", "Customer Input")
+
+
+def test_a_reentry_after_a_run_told_a_later_now_gets_its_own_reminder(queues, customer, agent):
+    """The run as of a later `--now` (allowed: every case is judged at the `now` given) writes
+    its reminder with that later time; the case then leaves customer input and enters it again,
+    before that time. The new entry is not the reminded one: it gets its reminder."""
+    case = pending(queues["support_center"], customer, agent, at=T0)
+    ahead = T0 + timedelta(days=7)
+    call_command(
+        "run_automations", "--now", ahead.isoformat(), stdout=StringIO(), stderr=StringIO()
+    )
+    comment_post(case_id=case.pk, actor=customer, body="Here are the logs.", now=T0 + DAY)
+    again = T0 + 2 * DAY
+    perform_transition(
+        case_id=case.pk, name="set_pending", actor=agent, sub_status="customer_input", now=again
+    )
+
+    early = send_reminders(now=again + timedelta(days=7) - SECOND)
+    due = send_reminders(now=again + timedelta(days=7))
+
+    reminders = Notification.objects.filter(case=case, kind=Kind.REMINDER).order_by("created_at")
+    assert (len(early), [a.case for a in due]) == (0, [case.reference])
+    assert [(r.created_at, r.case_status_changed_at) for r in reminders] == [
+        (ahead, T0),
+        (again + timedelta(days=7), again),
+    ]
 
 
 def test_customer_reply_to_the_answer_stops_the_auto_close(queues, customer, agent):
@@ -245,7 +290,7 @@ def test_each_queue_of_a_workflow_has_its_own_cutoff(queues, customer, agent):
 
 
 def test_a_late_sweep_catches_up_in_batches(queues, customer, agent, monkeypatch):
-    monkeypatch.setattr(automations, "BATCH_SIZE", 2)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 2)
     cases = [
         awaiting_confirmation(queues["support_center"], customer, agent, at=T0 + n * DAY)
         for n in range(5)
@@ -306,7 +351,7 @@ def _timed(actions, case) -> list[str]:
     return [a.action for a in actions if a.case == case.reference and a.action != "deliver"]
 
 
-def _everything() -> dict:
+def _everything() -> dict[str, Any]:
     return {
         "cases": sorted(
             Case.objects.values_list(

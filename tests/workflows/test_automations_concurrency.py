@@ -4,6 +4,7 @@ every due case is acted on once, and every notification is sent once."""
 import threading
 from collections import Counter
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -11,12 +12,12 @@ from django.db import connection
 from cases.models import HistoryEntry
 from notifications.models import Kind, Notification
 from tests.timed_cases import T0, awaiting_confirmation, new_case, pending
-from workflows.automations import run_all
+from workflows.sweeps import run_all
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _at_once(work, threads=2) -> list:
+def _at_once(work, threads=2) -> list[Any]:
     """Run `work` in several threads released together by a barrier, each on its own
     database connection."""
     barrier = threading.Barrier(threads)

@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 
 from cases.models import Case
+from services.conversation import comment_post
 from tests.timed_cases import DAY, SECOND, T0, awaiting_confirmation, new_case, pending, resolved
-from workflows.automations import run_all, upcoming
 from workflows.services import perform_transition
+from workflows.sweeps import run_all
+from workflows.timers import upcoming
 
 
 def _as_listed(case):
@@ -47,6 +49,20 @@ def test_a_reminder_already_sent_is_not_announced_again(queues, customer, agent)
         "auto_close",
         "closure_notification",
     ]
+
+
+def test_a_reentry_after_a_run_told_a_later_now_is_announced_its_reminder(queues, customer, agent):
+    """The sequence of the sweep's test: a reminder written as of a later `now` belongs to the
+    entry it was about, not to a new entry begun before that moment."""
+    case = pending(queues["support_center"], customer, agent, at=T0)
+    run_all(now=T0 + timedelta(days=7))
+    comment_post(case_id=case.pk, actor=customer, body="Here are the logs.", now=T0 + DAY)
+    again = T0 + 2 * DAY
+    perform_transition(
+        case_id=case.pk, name="set_pending", actor=agent, sub_status="customer_input", now=again
+    )
+
+    assert _plan(case, again)[0] == ("reminder", again + timedelta(days=7))
 
 
 def test_resolved_release_case_will_auto_close_without_closure_notice(queues, customer, agent):

@@ -8,6 +8,7 @@ import pytest
 from services.cases import case_update
 from services.conversation import comment_post
 from tests.workflows.spec_tables import TABLES
+from tests.workflows.waiting_tables import side_of
 from tests.workflows.walking import reload, walk_to
 from workflows.metadata import as_json, describe
 from workflows.services import available_transitions
@@ -107,14 +108,15 @@ def test_as_json_names_workflow_and_initial_status(workflow):
 
 
 @pytest.mark.parametrize("workflow", list(TABLES))
-def test_as_json_statuses_carry_key_label_and_sub_statuses(workflow):
+def test_as_json_statuses_carry_key_label_waiting_on_and_sub_statuses(workflow):
     table = TABLES[workflow]
     expected = [
         {
             "key": key,
             "label": label,
+            "waiting_on": side_of(workflow, key),
             "sub_statuses": [
-                {"key": sub_key, "label": sub_label}
+                {"key": sub_key, "label": sub_label, "waiting_on": side_of(workflow, key, sub_key)}
                 for sub_key, sub_label in table.sub_statuses.get(key, ())
             ],
         }

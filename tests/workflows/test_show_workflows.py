@@ -1,12 +1,15 @@
 """`show_workflows` prints what `workflows.metadata` reads off the code: every status and every
-transition, as text tables or as Graphviz digraphs."""
+transition, as text tables, as Graphviz digraphs or as Markdown (docs/workflows.md)."""
 
 import re
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from cases.models import Queue
+from workflows.management.commands.show_workflows import _markdown_table
 from workflows.metadata import describe
 from workflows.registry import WORKFLOWS
 
@@ -22,7 +25,7 @@ def show(*args) -> str:
     return out.getvalue()
 
 
-def parse_dot(text: str) -> dict[str, dict]:
+def parse_dot(text: str) -> dict[str, dict[str, Any]]:
     """Each digraph's nodes and edges, with their attributes (enough DOT for our output)."""
     graphs = {}
     for graph in GRAPH.finditer(text):
@@ -95,7 +98,9 @@ def test_dot_has_an_edge_per_source_and_transition(key):
         (source, t.name) for t in info.transitions for source in t.sources
     )
     for _, target, attributes in edges:
-        assert info.transition(attributes["label"]).target == target
+        transition = info.transition(attributes["label"])
+        assert transition is not None
+        assert transition.target == target
 
 
 @pytest.mark.parametrize("key", list(WORKFLOWS))
@@ -128,3 +133,79 @@ def test_unknown_workflow_is_an_error():
 def test_unknown_format_is_an_error():
     with pytest.raises(CommandError):
         show("--format", "svg")
+
+
+def _markdown_sections(output: str) -> dict[str, str]:
+    """Each workflow's section of the Markdown, by workflow name."""
+    parts = re.split(r"^## (.+)$", output, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def _table_rows(section: str, title: str) -> list[list[str]]:
+    """The body rows of the table under `### title`, as lists of cells."""
+    table = re.search(r"^\|.*?(?=\n\n|\Z)", section.split(f"### {title}\n")[1], re.M | re.S)
+    assert table is not None, title
+    return [
+        [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        for line in table[0].splitlines()[2:]
+    ]
+
+
+def test_markdown_is_one_section_per_workflow_in_order() -> None:
+    sections = _markdown_sections(show("--format", "markdown"))
+    assert list(sections) == [describe(key).name for key in WORKFLOWS]
+
+
+@pytest.mark.parametrize("key", list(WORKFLOWS))
+def test_markdown_lists_every_status_with_its_label_flags_and_sub_statuses(key: str) -> None:
+    info = describe(key)
+    rows = _table_rows(_markdown_sections(show(key, "--format", "markdown"))[info.name], "Statuses")
+    assert [(row[0], row[1]) for row in rows] == [(f"`{s}`", label) for s, label in info.statuses]
+    by_status = {row[0].strip("`"): row for row in rows}
+    assert "initial" in by_status[info.initial_status][2]
+    for status, subs in info.sub_statuses.items():
+        for sub_key, sub_label in subs:
+            assert f"`{sub_key}` ({sub_label})" in by_status[status][3]
+
+
+@pytest.mark.parametrize("key", list(WORKFLOWS))
+def test_markdown_lists_every_transition_as_the_metadata_says(key: str) -> None:
+    info = describe(key)
+    section = _markdown_sections(show(key, "--format", "markdown"))[info.name]
+    rows = {row[0].strip("`"): row for row in _table_rows(section, "Transitions")}
+    assert list(rows) == [t.name for t in info.transitions]
+    for t in info.transitions:
+        _, label, sources, target, who, payload, performed, notes = rows[t.name]
+        assert label == t.label
+        assert sources == ", ".join(f"`{source}`" for source in t.sources)
+        assert target == f"`{t.target}`"
+        assert who.startswith(", ".join(t.roles))
+        for name in t.rules.fields:
+            assert f"`{name}` (" in payload, (t.name, name)
+        for name in t.rules.requires:
+            assert f"`{name}` (required)" in payload, (t.name, name)
+        expected = "automatic" if t.rules.automatic else "manual"
+        assert performed == ("release delivery" if t.rules.via_release else expected)
+        assert performed == "manual" if t.manual else performed != "manual"
+        for condition in t.conditions:
+            assert f"if: {condition}" in notes
+
+
+@pytest.mark.parametrize("key", list(WORKFLOWS))
+def test_markdown_lists_the_timers_with_their_queue_settings(key: str) -> None:
+    info = describe(key)
+    section = _markdown_sections(show(key, "--format", "markdown"))[info.name]
+    timers = WORKFLOWS[key].timers
+    if not timers:
+        assert "### Timers" not in section
+        return
+    rows = _table_rows(section, "Timers")
+    assert [row[2] for row in rows] == [f"`{timer.after}`" for timer in timers]
+    for row, timer in zip(rows, timers, strict=True):
+        assert row[1].startswith(f"`{timer.status}`")
+        days = getattr(Queue(), timer.after).days  # what a new queue gets
+        assert row[3] == f"{days} day{'s' if days != 1 else ''}"
+
+
+def test_markdown_escapes_pipes_in_cells() -> None:
+    assert _markdown_table(["a"], [["x | y"]])[-1] == "| x \\| y |"

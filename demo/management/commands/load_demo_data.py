@@ -4,7 +4,9 @@ Idempotent: when the demo queues already hold cases, it creates nothing and says
 """
 
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -17,7 +19,7 @@ from workflows.registry import WORKFLOWS
 
 
 @contextmanager
-def _deliveries_in_process():
+def _deliveries_in_process() -> Iterator[None]:
     """The demo's notifications belong to its past and are stored as sent, so the deliveries the
     services queue for them have nothing to do: run them in-process, quietly, rather than need a
     broker (or wait for an unreachable one) once per notification."""
@@ -39,7 +41,7 @@ def _deliveries_in_process():
 class Command(BaseCommand):
     help = "Load demo users, queues and cases (does nothing when they are already there)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             with _deliveries_in_process():
                 result = loader.load()

@@ -2,13 +2,14 @@
 
 import sys
 from contextlib import redirect_stdout
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from workflows.automations import run_all
+from workflows.sweeps import run_all
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         "notifications) exactly as the Celery beat jobs do, as of --now; one line per action."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--now",
             help="Act as if the clock read this ISO 8601 date-time, e.g. 2026-12-24T09:00:00Z "
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Print what would be done; change nothing."
         )
 
-    def handle(self, *args, now: str | None, dry_run: bool, **options):
+    def handle(self, *args: Any, now: str | None, dry_run: bool, **options: Any) -> None:
         moment = timezone.now() if now is None else _parse_now(now)
         # Standard output is one line per action: whatever the sweeps themselves print (the
         # console email backend of development prints each email) goes to standard error.
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         self.stderr.write(f"{summary} (dry run: nothing changed)" if dry_run else summary)
 
 
-def _parse_now(raw: str):
+def _parse_now(raw: str) -> datetime:
     try:
         moment = parse_datetime(raw.strip())
     except ValueError:

@@ -1,7 +1,9 @@
 """`python manage.py setup_schedules [--reset]`: install the beat schedule (helpdesk/schedules.py)
 into django-celery-beat's tables. Idempotent: `make run` calls it before every start."""
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
@@ -14,14 +16,14 @@ class Command(BaseCommand):
         "changed in the admin (period, enabled) are kept unless --reset is given."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--reset",
             action="store_true",
             help="Put every entry back to its default period and enable it.",
         )
 
-    def handle(self, *args, reset: bool, **options):
+    def handle(self, *args: Any, reset: bool, **options: Any) -> None:
         with transaction.atomic():
             for name, schedule in SCHEDULES.items():
                 interval = _interval(schedule.every_seconds)

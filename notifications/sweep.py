@@ -1,0 +1,68 @@
+"""The delivery sweep: every row that is due and unsent, oldest first, in batches.
+
+It sends what the task after a commit could not (worker or broker down), the delayed
+notifications whose time has come and the failed ones whose backoff is over. `workflows.sweeps`
+runs it last, so that what a run recorded is delivered by the same run.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from notifications import delivery
+from notifications.batches import in_batches
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One row the sweep sent (or tried to send, or in a dry run would send)."""
+
+    case: str
+    kind: str
+    recipient: str
+    error: str = ""
+    retry_at: datetime | None = None
+
+    @property
+    def detail(self) -> str:
+        text = f"{self.kind} to {self.recipient}"
+        if self.error and self.retry_at is not None:
+            text = f"{text} failed: {self.error}; retried after {self.retry_at.isoformat()}"
+        return text
+
+
+def deliver_due(now: datetime) -> list[Delivery]:
+    """Send every row due as of `now`, each claimed on its own (`delivery.deliver_one`)."""
+    deliveries = []
+    for row in _due_rows(now):
+        outcome = delivery.deliver_one(row["pk"], now=now)
+        if outcome is None:
+            continue  # another worker has it, or sent it meanwhile
+        deliveries.append(
+            _delivery(row, error=outcome.error, retry_at=outcome.notification.next_attempt_at)
+        )
+    return deliveries
+
+
+def list_due(now: datetime) -> list[Delivery]:
+    """What `deliver_due` would send, sending nothing: the dry run's part, since no rollback could
+    take an email back."""
+    return [_delivery(row) for row in _due_rows(now)]
+
+
+def _due_rows(now: datetime) -> Iterator[dict[str, Any]]:
+    fields = ("kind", "case__reference", "recipient__username")
+    return in_batches(delivery.due(now), "scheduled_for", *fields)
+
+
+def _delivery(
+    row: dict[str, Any], *, error: str = "", retry_at: datetime | None = None
+) -> Delivery:
+    return Delivery(
+        case=row["case__reference"],
+        kind=row["kind"],
+        recipient=row["recipient__username"],
+        error=error,
+        retry_at=retry_at,
+    )

@@ -1,0 +1,1 @@
+"""The customer portal (/portal/): customers follow, answer and act on their cases."""

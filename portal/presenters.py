@@ -1,0 +1,409 @@
+"""What a customer is shown of a case, read off the workflow metadata (`workflows.metadata`),
+the case's history and `upcoming`: the words of the page are never written per workflow here,
+so that a fifth workflow gets a portal page without touching this module.
+
+The views hand in rows already read (with their relations prefetched); nothing here queries.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cases.errors import Conflict
+from cases.models import Attachment, Case, Comment, HistoryEntry, Survey, User
+from cases.roles import Role, is_staff_role, role_of, roles_held
+from cases.selectors import history_note_visible_to
+from workflows.base import WorkflowCase
+from workflows.declarations import CUSTOMER_SIDE, NOTE
+from workflows.metadata import TransitionInfo, WorkflowInfo, case_wait, describe
+from workflows.registry import as_workflow_case
+from workflows.services import available_transitions, refuse_update
+from workflows.timers import upcoming
+
+CUSTOMER = Role.CUSTOMER
+
+# The follow-up of a closed case is named per workflow in the seeds (spec/ui.md, Follow-up):
+# "Clone case" in support_center, "Open a repeat case" elsewhere.
+FOLLOW_UP_LABELS = {"support_center": _("Clone case")}
+DEFAULT_FOLLOW_UP_LABEL = _("Open a repeat case")
+# The actions that ask "are you sure?" before acting, with what the question adds (spec/ui.md:
+# Close; Delete case has its own section). Accepting a solution also closes a case, but there
+# saying yes is the whole action.
+CONFIRMED_TRANSITIONS = {
+    "close": _("Closing tells support that you need nothing more on this case."),
+}
+# Where your case is: beyond this many steps, the middle of the way is folded.
+MAX_STEPS = 12
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """A status in words: its label, the sub-status label, and who holds the next move
+    (`customer`, `support`, or "" when nobody does: a closed case)."""
+
+    label: str
+    sub_label: str
+    waiting_on: str
+    detail: str
+
+    @property
+    def waits_on_customer(self) -> bool:
+        return self.waiting_on == CUSTOMER_SIDE
+
+
+@dataclass(frozen=True)
+class Step:
+    """A status on the case's way; `skipped` > 0 stands for that many steps folded away."""
+
+    label: str
+    current: bool
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Something the automations will do, with its date (`upcoming`)."""
+
+    action: str
+    at: datetime
+    reply_stops_it: bool
+
+
+@dataclass(frozen=True)
+class File:
+    """An attachment as components/attachments.html draws it: a download link named by the
+    file's own name."""
+
+    url: str
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Message:
+    """One item of the conversation: the description, a public reply, or the message a
+    transition carried (`title` is then the transition's label)."""
+
+    author: User | None
+    from_support: bool
+    at: datetime
+    body: str
+    attachments: Sequence[File]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A status change of the history, in the workflow's words."""
+
+    source: str
+    target: str
+    actor: User | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Action:
+    """A transition the customer may perform now; `confirm_text`: it asks first."""
+
+    name: str
+    label: str
+    confirm_text: str
+    note_required: bool
+
+
+@dataclass(frozen=True)
+class CasePage:
+    status: StatusView
+    plans: list[Plan]
+    moves: list[str]
+    steps: list[Step]
+    next_steps: list[str]
+    conversation: list[Message]
+    history: list[Change]
+    reply_refusal: str | None
+    actions: list[Action]
+    note_required_for: list[str]
+    deletable: bool
+    follow_up_label: str | None
+    survey_offered: bool
+    survey: Survey | None
+
+    @property
+    def can_reply(self) -> bool:
+        return self.reply_refusal is None
+
+    @property
+    def moves_text(self) -> str:
+        return join_or(self.moves)
+
+    @property
+    def note_required_text(self) -> str:
+        return join_or(self.note_required_for)
+
+
+def join_or(labels: Sequence[str]) -> str:
+    """The labels in a sentence: "A", "A or B", "A, B or C"."""
+    if len(labels) < 2:
+        return "".join(labels)
+    return _("%(first)s or %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
+
+
+def status_of(case: Case) -> StatusView:
+    """The case's status in the words of its workflow, and the side it waits on."""
+    info = describe(case.workflow)
+    wait = case_wait(case)
+    sub_statuses = dict(info.sub_statuses.get(case.status, ()))
+    return StatusView(
+        label=_label(info, case.status),
+        sub_label=sub_statuses.get(case.sub_status, "") if case.sub_status else "",
+        waiting_on=wait.side or "",
+        detail=wait.shown_as or "",
+    )
+
+
+def present_case(
+    case: Case,
+    user: User,
+    *,
+    comments: Sequence[Comment],
+    history: Sequence[HistoryEntry],
+    now: datetime,
+) -> CasePage:
+    """The case page's read-model for `user` (a customer). The case comes with its own files
+    (`case_attachments_prefetch`), the comments with theirs (`comment_attachments_prefetch`)."""
+    flow = as_workflow_case(case)
+    info = describe(case.workflow)
+    definition = flow.definition
+    role = role_of(user)
+    actions = _actions(flow, info, user)
+    closed = case.status == definition.closed
+    return CasePage(
+        status=status_of(case),
+        plans=_plans(case, flow, info, now),
+        moves=_moves(flow, info, actions),
+        steps=_steps(case, info, history),
+        next_steps=_next_steps(case, info),
+        conversation=_conversation(case, user, info, comments, history),
+        history=[_change(entry, info) for entry in history],
+        reply_refusal=_reply_refusal(flow, user),
+        actions=actions,
+        note_required_for=[action.label for action in actions if action.note_required],
+        deletable=_deletable(flow, role),
+        follow_up_label=str(FOLLOW_UP_LABELS.get(case.workflow, DEFAULT_FOLLOW_UP_LABEL))
+        if closed and definition.repeatable
+        else None,
+        survey_offered=_survey_offered(flow, history),
+        survey=_survey(case),
+    )
+
+
+def follow_up_allowed(case: Case) -> bool:
+    """A follow-up (repeat, clone) opens from a closed case of a workflow that has them."""
+    definition = as_workflow_case(case).definition
+    return definition.repeatable and case.status == definition.closed
+
+
+def _label(info: WorkflowInfo, status: str) -> str:
+    return dict(info.statuses).get(status, status)
+
+
+def _actions(flow: WorkflowCase, info: WorkflowInfo, user: User) -> list[Action]:
+    role = role_of(user)
+    actions = []
+    for name in available_transitions(flow, user):
+        transition = info.transition(name)
+        assert transition is not None
+        actions.append(
+            Action(
+                name=name,
+                label=transition.label,
+                confirm_text=str(CONFIRMED_TRANSITIONS.get(name, "")),
+                note_required=NOTE in transition.rules.required_for(role),
+            )
+        )
+    return actions
+
+
+def _plans(case: Case, flow: WorkflowCase, info: WorkflowInfo, now: datetime) -> list[Plan]:
+    """`upcoming` reads the case as the view read it, with its outbox rows prefetched (the
+    workflow's proxy of it is a new instance, without them)."""
+    stops = _customer_reply_moves_case(flow, info)
+    return [Plan(plan["action"], plan["at"], stops) for plan in upcoming(case, now)]
+
+
+def _customer_reply_moves_case(flow: WorkflowCase, info: WorkflowInfo) -> bool:
+    """Whether a public reply by the customer changes the status now (and so stops the
+    status's timers): one of the workflow's reply triggers leaves the current status."""
+    for trigger in flow.reply_triggers.get(CUSTOMER, ()):
+        if trigger.only_from is not None and flow.status not in trigger.only_from:
+            continue
+        transition = info.transition(trigger.transition)
+        if transition is not None and flow.status in transition.sources:
+            return True
+    return False
+
+
+def _moves(flow: WorkflowCase, info: WorkflowInfo, actions: list[Action]) -> list[str]:
+    """The labels of what the customer may do now that moves the case on: every available
+    action but the way out that every open status offers (Close), which is always there and
+    says nothing about this moment."""
+    open_statuses = set(dict(info.statuses)) - {flow.definition.closed}
+    moves = []
+    for action in actions:
+        transition = info.transition(action.name)
+        assert transition is not None
+        if not _always_there(transition, open_statuses):
+            moves.append(action.label)
+    return moves
+
+
+def _always_there(transition: TransitionInfo, open_statuses: set[str]) -> bool:
+    return open_statuses <= set(transition.sources)
+
+
+def _steps(case: Case, info: WorkflowInfo, history: Sequence[HistoryEntry]) -> list[Step]:
+    """The statuses the case went through, in order (a status it stayed in across several
+    entries, e.g. a new sub-status, counts once), the last one current."""
+    path = [history[0].source] if history else [case.status]
+    for entry in history:
+        if entry.target != path[-1]:
+            path.append(entry.target)
+    if path[-1] != case.status:
+        path.append(case.status)
+    last = len(path) - 1
+    steps = [Step(_label(info, status), index == last) for index, status in enumerate(path)]
+    if len(steps) > MAX_STEPS:
+        # A case that went back and forth many times: its start and its latest steps tell the
+        # story; History lists every change.
+        kept = MAX_STEPS - 3
+        steps = [*steps[:2], Step("", False, skipped=len(steps) - 2 - kept), *steps[-kept:]]
+    return steps
+
+
+def _next_steps(case: Case, info: WorkflowInfo) -> list[str]:
+    """Where the case can go from here, by anyone's action or the automations', in the order
+    of the workflow's statuses."""
+    targets = {t.target for t in info.transitions if case.status in t.sources}
+    targets.discard(case.status)
+    return [label for key, label in info.statuses if key in targets]
+
+
+def _conversation(
+    case: Case,
+    user: User,
+    info: WorkflowInfo,
+    comments: Sequence[Comment],
+    history: Sequence[HistoryEntry],
+) -> list[Message]:
+    """The description, the public replies and the messages transitions carried (a solution
+    kept as close notes, a customer's reason to reject), oldest first. Internal notes are not
+    among `comments` (`comments_visible_to`); an internal history note is dropped here
+    (`history_note_visible_to`)."""
+    messages = []
+    own: Sequence[Attachment] = case.own_attachments  # type: ignore[attr-defined]
+    case_attachments = [_file(attachment) for attachment in own]
+    if case.description or case_attachments:
+        messages.append(
+            Message(
+                author=case.requester,
+                from_support=False,
+                at=case.created_at,
+                body=case.description,
+                attachments=case_attachments,
+                title=str(_("Description")),
+            )
+        )
+    # A transition that posts its message as a reply (a proposed solution, an answer) wrote the
+    # comment with its history row, by the same person at the same moment: the comment is
+    # titled by the transition, and the history row adds nothing more to the conversation.
+    posted = {
+        (entry.actor_id, entry.created_at): transition.label
+        for entry in history
+        if (transition := info.transition(entry.transition)) and transition.rules.posted_as_reply
+    }
+    for comment in comments:
+        messages.append(
+            Message(
+                author=comment.author,
+                from_support=is_staff_role(role_of(comment.author)),
+                at=comment.created_at,
+                body=comment.body,
+                attachments=[_file(attachment) for attachment in comment.attachments.all()],
+                title=posted.get((comment.author_id, comment.created_at), ""),
+            )
+        )
+    for entry in history:
+        transition = info.transition(entry.transition)
+        if transition is not None and transition.rules.posted_as_reply:
+            continue  # its message is the comment titled above
+        note = history_note_visible_to(user, entry)
+        if note:
+            messages.append(
+                Message(
+                    author=entry.actor,
+                    from_support=is_staff_role(entry.actor_role),
+                    at=entry.created_at,
+                    body=note,
+                    attachments=(),
+                    title=transition.label if transition else entry.transition,
+                )
+            )
+    messages.sort(key=lambda message: message.at)
+    return messages
+
+
+def _file(attachment: Attachment) -> File:
+    return File(
+        url=reverse("attachment", args=[attachment.pk, attachment.filename]),
+        name=attachment.filename,
+        size=attachment.size,
+    )
+
+
+def _change(entry: HistoryEntry, info: WorkflowInfo) -> Change:
+    return Change(
+        source=_label(info, entry.source),
+        target=_label(info, entry.target),
+        actor=entry.actor,
+        at=entry.created_at,
+    )
+
+
+def _reply_refusal(flow: WorkflowCase, user: User) -> str | None:
+    """Why this customer may not reply now (the workflow's rule, `refuse_update`), or None."""
+    try:
+        refuse_update(flow, user)
+    except Conflict as refusal:
+        return refusal.detail
+    return None
+
+
+def _deletable(flow: WorkflowCase, role: str) -> bool:
+    """Whether the workflow lets this role delete the case in its current status."""
+    rules = flow.deletable_from
+    if rules is None:
+        return False
+    statuses = next((rules[held] for held in roles_held(role) if held in rules), frozenset())
+    return flow.status in statuses
+
+
+def _survey_offered(flow: WorkflowCase, history: Sequence[HistoryEntry]) -> bool:
+    """The workflow offers a survey after a closing by `survey_after` (customer_service:
+    Accept solution), as long as the case stays so closed."""
+    definition = flow.definition
+    if definition.survey_after is None or flow.status != definition.closed:
+        return False
+    closing = next((e for e in reversed(history) if e.target == definition.closed), None)
+    return closing is not None and closing.transition == definition.survey_after
+
+
+def _survey(case: Case) -> Survey | None:
+    try:
+        return case.survey
+    except ObjectDoesNotExist:
+        return None

@@ -1,0 +1,147 @@
+/*
+ * Helpdesk: progressive enhancement. Every page works without this file; with it:
+ *
+ * - Confirmations (templates/components/confirm.html): a button with data-confirm="<dialog id>"
+ *   opens that <dialog> instead of submitting. Its "Yes, …" button ([data-confirm-yes])
+ *   submits the button's form as if the button had been pressed, plus confirmed=yes; Cancel
+ *   ([data-dialog-close]) and Escape close it and nothing is sent. Without JavaScript the
+ *   button submits at once and the server answers with a confirmation page.
+ * - Relative times (<time data-relative>, from the `time` tag) stay fresh on a page left open.
+ *
+ * No inline handlers, no eval: it runs under the pages' Content-Security-Policy. Listeners are
+ * delegated from the document, so content that htmx swaps in works too.
+ */
+(function () {
+  "use strict";
+
+  // The button that opened each dialog, so that "Yes" can submit on its behalf.
+  var openers = new WeakMap();
+
+  function openConfirmation(button, event) {
+    var dialog = document.getElementById(button.dataset.confirm);
+    var form = button.form;
+    if (!dialog || typeof dialog.showModal !== "function" || !form) {
+      return; // No dialog support: let the form go to the confirmation page.
+    }
+    if (!button.hasAttribute("formnovalidate") && !form.noValidate && !form.checkValidity()) {
+      return; // Let the browser point at the field that needs filling in first.
+    }
+    event.preventDefault();
+    openers.set(dialog, button);
+    dialog.showModal();
+  }
+
+  function confirmAction(dialog) {
+    var button = openers.get(dialog);
+    var form = button && button.form;
+    if (!form) {
+      dialog.close();
+      return;
+    }
+    var flag = form.querySelector('input[type="hidden"][name="confirmed"]');
+    if (!flag) {
+      flag = document.createElement("input");
+      flag.type = "hidden";
+      flag.name = "confirmed";
+      form.appendChild(flag);
+    }
+    flag.value = "yes";
+    dialog.close();
+    if (typeof form.requestSubmit === "function") {
+      form.requestSubmit(button);
+    } else {
+      // Old browsers: carry the button's own name and value by hand.
+      if (button.name) {
+        var carried = document.createElement("input");
+        carried.type = "hidden";
+        carried.name = button.name;
+        carried.value = button.value;
+        form.appendChild(carried);
+      }
+      form.submit();
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) {
+      return;
+    }
+    var trigger = target.closest("[data-confirm]");
+    if (trigger) {
+      openConfirmation(trigger, event);
+      return;
+    }
+    var yes = target.closest("[data-confirm-yes]");
+    if (yes) {
+      confirmAction(yes.closest("dialog"));
+      return;
+    }
+    var close = target.closest("[data-dialog-close]");
+    if (close) {
+      close.closest("dialog").close();
+    }
+  });
+
+  // A click on the backdrop (outside the dialog's box) cancels, as Escape does.
+  document.addEventListener("click", function (event) {
+    var dialog = event.target;
+    if (!(dialog instanceof HTMLDialogElement) || !dialog.open) {
+      return;
+    }
+    var box = dialog.getBoundingClientRect();
+    var inside =
+      event.clientX >= box.left && event.clientX <= box.right &&
+      event.clientY >= box.top && event.clientY <= box.bottom;
+    if (!inside) {
+      dialog.close();
+    }
+  });
+
+  // Relative times: the same words as the server's `time` tag ("5 minutes ago", "in 2 hours");
+  // under a minute and past a week the server's words stay.
+  var MINUTE = 60 * 1000;
+  var HOUR = 60 * MINUTE;
+  var DAY = 24 * HOUR;
+  var WEEK = 7 * DAY;
+  var format = null;
+  try {
+    format = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", {
+      numeric: "always",
+    });
+  } catch (error) {
+    format = null;
+  }
+
+  function refreshTimes() {
+    if (!format) {
+      return;
+    }
+    var now = Date.now();
+    document.querySelectorAll("time[data-relative][datetime]").forEach(function (element) {
+      var at = Date.parse(element.getAttribute("datetime"));
+      if (isNaN(at)) {
+        return;
+      }
+      var delta = at - now;
+      var size = Math.abs(delta);
+      if (size < MINUTE || size >= WEEK) {
+        return;
+      }
+      var sign = delta < 0 ? -1 : 1;
+      var text;
+      if (size < HOUR) {
+        text = format.format(sign * Math.floor(size / MINUTE), "minute");
+      } else if (size < DAY) {
+        text = format.format(sign * Math.floor(size / HOUR), "hour");
+      } else {
+        text = format.format(sign * Math.floor(size / DAY), "day");
+      }
+      if (element.textContent !== text) {
+        element.textContent = text;
+      }
+    });
+  }
+
+  window.setInterval(refreshTimes, 30 * 1000);
+})();

@@ -1,0 +1,133 @@
+"""What people write is shown as Markdown, and nothing hostile in it survives: no script, no event
+handler, no `javascript:` address, whatever the spelling."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.template import engines
+from django.utils.safestring import SafeString
+
+from cases.text import render_markdown
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">click</a>',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](java\tscript:alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](vbscript:msgbox(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![x](javascript:alert(1))",
+    '![x](https://example.com/x.png" onerror="alert(1))',
+    '<svg onload="alert(1)">',
+    "<iframe src=https://evil.example></iframe>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '[x](https://example.com "title" onmouseover="alert(1)")',
+    "<details open ontoggle=alert(1)>",
+    "``` \n</code><script>alert(1)</script>\n```",
+    "<<script>script>alert(1)<</script>/script>",
+    "<!--<script>alert(1)</script>-->",
+]
+
+
+class _Elements(HTMLParser):
+    """The elements a browser would build from the HTML: (tag, {attribute: value})."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, {name: value or "" for name, value in attrs}))
+
+
+ALLOWED_TAGS = {"p", "br", "hr", "strong", "em", "s", "del", "code", "pre", "blockquote"}
+ALLOWED_TAGS |= {"ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "h5", "h6"}
+ALLOWED_TAGS |= {"table", "thead", "tbody", "tr", "th", "td"}
+# No event handler (`on...`), no style, no class: only these.
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "rel"}, "ol": {"start"}}
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_every_element_left_is_on_the_allow_list(text):
+    elements = _Elements(str(render_markdown(text))).found
+
+    assert {tag for tag, _ in elements} <= ALLOWED_TAGS
+    for tag, attributes in elements:
+        assert set(attributes) <= ALLOWED_ATTRIBUTES.get(tag, set())
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_no_link_leads_anywhere_but_the_web_or_mail(text):
+    elements = _Elements(str(render_markdown(text))).found
+    addresses = [attributes["href"] for _, attributes in elements if "href" in attributes]
+
+    assert all(address.startswith(("https://", "http://", "mailto:")) for address in addresses)
+
+
+def test_raw_html_is_shown_as_text():
+    assert str(render_markdown("<b>bold</b>")) == "<p>&lt;b&gt;bold&lt;/b&gt;</p>\n"
+
+
+def test_markdown_is_rendered():
+    html = str(render_markdown("**Bold**, *slanted*, `code`\n\n- one\n- two"))
+
+    assert html == (
+        "<p><strong>Bold</strong>, <em>slanted</em>, <code>code</code></p>\n"
+        "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"
+    )
+
+
+def test_a_line_break_is_kept():
+    assert str(render_markdown("first line\nsecond line")) == "<p>first line<br>\nsecond line</p>\n"
+
+
+@pytest.mark.parametrize(
+    "address", ["https://example.com/a?b=c", "http://example.com/", "mailto:help@example.com"]
+)
+def test_links_keep_web_and_mail_addresses_and_open_nothing_of_ours(address):
+    html = str(render_markdown(f"[there]({address})"))
+
+    assert html == (
+        f'<p><a href="{address.replace("&", "&amp;")}" rel="noopener noreferrer nofollow">'
+        "there</a></p>\n"
+    )
+
+
+@pytest.mark.parametrize("address", ["/admin/", "../secret", "#top", "ftp://example.com/x"])
+def test_links_lose_any_other_address(address):
+    html = str(render_markdown(f"[there]({address})"))
+
+    assert "href" not in html
+    assert "there" in html
+
+
+def test_an_image_becomes_a_link_to_it():
+    html = str(render_markdown("![the screen](https://example.com/screen.png)"))
+
+    assert html == (
+        '<p>!<a href="https://example.com/screen.png" rel="noopener noreferrer nofollow">'
+        "the screen</a></p>\n"
+    )
+
+
+def test_the_result_is_marked_safe():
+    assert isinstance(render_markdown("hello"), SafeString)
+
+
+def test_the_markdown_filter_renders_and_sanitizes():
+    template = engines["django"].from_string("{% load text %}{{ body|markdown }}")
+
+    html = template.render({"body": "**Hi** <script>alert(1)</script>"})
+
+    assert html == "<p><strong>Hi</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+
+
+def test_the_markdown_filter_shows_nothing_for_nothing():
+    template = engines["django"].from_string("{% load text %}[{{ body|markdown }}]")
+
+    assert template.render({"body": None}) == "[]"

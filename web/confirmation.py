@@ -1,0 +1,26 @@
+"""Actions that ask "are you sure?" (ui.md, "Confirmation").
+
+The action's form carries `confirmed=yes` once the person pressed "Yes, <action>": app.js adds
+it when they confirm in the <dialog>; without JavaScript the view sees the form without it and
+renders a confirmation page (templates/components/confirmation.html) that posts the same fields
+again with it. Nothing changes until then.
+"""
+
+from django.http import HttpRequest
+
+CONFIRMED_FIELD = "confirmed"
+
+
+def is_confirmed(request: HttpRequest) -> bool:
+    return request.POST.get(CONFIRMED_FIELD) == "yes"
+
+
+def carried_fields(request: HttpRequest) -> list[tuple[str, str]]:
+    """The posted fields to send again from the confirmation page (files cannot be carried)."""
+    skipped = {"csrfmiddlewaretoken", CONFIRMED_FIELD}
+    return [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in skipped
+        for value in values
+    ]
