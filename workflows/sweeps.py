@@ -27,11 +27,11 @@ from cases.models.case import CaseQuerySet
 from notifications import sweep as delivery_sweep
 from notifications.batches import in_batches
 from notifications.models import Kind
-from notifications.outbox import notify, recipients_of
+from notifications.outbox import recipients_of
 from workflows.base import WorkflowCase
 from workflows.declarations import AUTO_CLOSE, REMINDER, Timer
 from workflows.registry import WORKFLOWS, as_workflow_case
-from workflows.services import apply_transition
+from workflows.services import apply_transition, notify_about
 from workflows.timers import FIRST_RESPONSE_BREACH, reminders_of_entry
 
 DELIVER = "deliver"
@@ -259,7 +259,7 @@ def _remind_one(
         # may have just reminded this entry. The outbox key (one per entry) backs this up.
         if reminders_of_entry(case, case.status_changed_at).exists():
             return False
-        _notify(Kind.REMINDER, case, now)
+        notify_about(Kind.REMINDER, case, actor=None, now=now)
     return True
 
 
@@ -273,21 +273,8 @@ def _breach_one(case_id: int, now: datetime) -> WorkflowCase | None:
         if not stamped:
             return None
         case = as_workflow_case(Case.objects.select_related("assignee", "queue").get(pk=case_id))
-        _notify(Kind.FIRST_RESPONSE_BREACH, case, now, occasion="breach")
+        notify_about(Kind.FIRST_RESPONSE_BREACH, case, actor=None, now=now, occasion="breach")
     return case
-
-
-def _notify(kind: str, case: WorkflowCase, now: datetime, occasion: str | None = None) -> None:
-    """`notify` from the automations (no actor), with the labels of the case's status now."""
-    definition = case.definition
-    notify(
-        kind,
-        case=case,
-        now=now,
-        occasion=occasion,
-        status_label=definition.label(case.status),
-        sub_status_label=definition.sub_status_label(case.status, case.sub_status),
-    )
 
 
 def _timer_text(model: type[WorkflowCase], queue: Queue, timer: Timer) -> str:
