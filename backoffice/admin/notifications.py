@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from backoffice.admin.site import ManagerPermissions
 from notifications.models import Notification
 
 
@@ -35,7 +36,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin[Notification]):
+class NotificationAdmin(ManagerPermissions, admin.ModelAdmin[Notification]):
     list_display = ("kind", "case", "recipient", "scheduled_for", "sent_at", "attempts")
     list_filter = (DeliveryFilter, "kind")
     list_select_related = ("case", "recipient")

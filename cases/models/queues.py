@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import ClassVar
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from cases.models.case import Priority
@@ -20,22 +21,35 @@ def workflow_choices() -> list[tuple[str, str]]:
     return list(_WORKFLOW_NAMES.items())
 
 
+# A timer is at least a minute and at most ten years: zero or negative durations would fire at
+# once (or never make sense); the API's queue serializer takes the same bounds.
+TIMER_MIN = timedelta(minutes=1)
+TIMER_MAX = timedelta(days=3650)
+
+
+def timer(default: timedelta) -> "models.DurationField[timedelta, timedelta]":
+    """A queue's timer: a duration within TIMER_MIN and TIMER_MAX."""
+    return models.DurationField(
+        default=default, validators=[MinValueValidator(TIMER_MIN), MaxValueValidator(TIMER_MAX)]
+    )
+
+
 class Queue(models.Model):
     name = models.CharField(max_length=200, unique=True)
     workflow = models.CharField(max_length=40, choices=workflow_choices)
 
-    first_response_urgent = models.DurationField(default=timedelta(hours=1))
-    first_response_high = models.DurationField(default=timedelta(hours=4))
-    first_response_normal = models.DurationField(default=timedelta(hours=8))
-    first_response_low = models.DurationField(default=timedelta(hours=24))
+    first_response_urgent = timer(timedelta(hours=1))
+    first_response_high = timer(timedelta(hours=4))
+    first_response_normal = timer(timedelta(hours=8))
+    first_response_low = timer(timedelta(hours=24))
 
     # support_center
-    confirmation_auto_close_after = models.DurationField(default=timedelta(days=14))
-    customer_input_auto_close_after = models.DurationField(default=timedelta(days=28))
-    customer_input_reminder_after = models.DurationField(default=timedelta(days=7))
-    closure_notification_after = models.DurationField(default=timedelta(days=1))
+    confirmation_auto_close_after = timer(timedelta(days=14))
+    customer_input_auto_close_after = timer(timedelta(days=28))
+    customer_input_reminder_after = timer(timedelta(days=7))
+    closure_notification_after = timer(timedelta(days=1))
     # release_tracking
-    resolved_auto_close_after = models.DurationField(default=timedelta(days=7))
+    resolved_auto_close_after = timer(timedelta(days=7))
 
     created_at = models.DateTimeField(auto_now_add=True)
 
