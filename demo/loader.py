@@ -7,6 +7,7 @@ second run finds either nothing or everything.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -212,7 +213,7 @@ class _Player:
         case_id, when = run.case_id, _time_of(action)
         if action.kind == "transition":
             # The service's raw payload: the planned texts, with the assignee as a user.
-            payload: dict[str, str | User] = dict(action.payload)
+            payload: dict[str, Any] = dict(action.payload)
             if ASSIGNEE in action.payload:
                 payload[ASSIGNEE] = self.users[action.payload[ASSIGNEE]]
             perform_transition(

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "demo",
     "web",
     "portal",
+    "agent",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     # Sign in and out, password reset and change: Django's views with templates/registration/.
     path("accounts/", include("django.contrib.auth.urls")),
     path("portal/", include("portal.urls")),
+    path("agent/", include("agent.urls")),
     path("", include("web.urls")),
 ]
 

@@ -5,52 +5,36 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from cases.errors import InvalidInput
 from cases.models import Priority, Queue
 from cases.text import MAX_SUBJECT, MAX_TEXT
+from web.forms import (
+    FILES_AGAIN,
+    MARKDOWN_HINT,
+    SERVICE_FIELDS,
+    MultipleFileField,
+    MultipleFileInput,
+    add_service_errors,
+    ask_for_files_again,
+    attachments_field,
+)
 
-MARKDOWN_HINT = _("You can use Markdown: **bold**, *italic*, lists, `code` and links.")
-FILES_AGAIN = _("Files are not kept when a form has errors: please choose them again.")
-
-# The services name some fields differently from the forms that feed them.
-SERVICE_FIELDS = {"files": "attachments", "attachment": "attachments"}
-
-
-class MultipleFileInput(forms.FileInput):
-    """A file input that takes several files at once (`<input type=file multiple>`)."""
-
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files, cleaned one by one into a list (empty when none was chosen)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list["UploadedFile[bytes]"]:
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(file, initial) for file in files]
-
-
-def attachments_field() -> MultipleFileField:
-    limits = {
-        "count": settings.ATTACHMENTS_MAX_FILES,
-        "size": filesizeformat(settings.ATTACHMENTS_MAX_SIZE),
-    }
-    return MultipleFileField(
-        label=_("Attachments"),
-        help_text=_("Up to %(count)d files of %(size)s each.") % limits,
-    )
+__all__ = [
+    "FILES_AGAIN",
+    "MARKDOWN_HINT",
+    "SERVICE_FIELDS",
+    "CaseFilterForm",
+    "CaseForm",
+    "MultipleFileField",
+    "MultipleFileInput",
+    "ReplyForm",
+    "SurveyForm",
+    "TransitionForm",
+    "add_service_errors",
+    "ask_for_files_again",
+    "attachments_field",
+]
 
 
 class CaseFilterForm(forms.Form):
@@ -153,18 +137,3 @@ class SurveyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What went well, what could be better."),
     )
-
-
-def add_service_errors(form: forms.Form, error: InvalidInput) -> None:
-    """Put each field error of a service's refusal beside the field it names; errors about
-    fields the form does not have go to the top of the form."""
-    for name, messages in error.errors.items():
-        field = SERVICE_FIELDS.get(name, name)
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
-def ask_for_files_again(form: forms.Form, files_sent: bool) -> None:
-    """A browser never refills a file input: say so beside it when files were chosen."""
-    if files_sent and "attachments" in form.fields and form.errors:
-        form.add_error("attachments", FILES_AGAIN)

@@ -18,7 +18,14 @@ from services.attachments import atomic_with_files, uploads_checked
 from workflows.base import WorkflowCase
 from workflows.payload import staff_member
 from workflows.registry import workflow_model
-from workflows.services import conflict, fire_triggers, lock_case, notify_about, refuse_update
+from workflows.services import (
+    conflict,
+    fire_triggers,
+    lock_case,
+    notify_about,
+    refuse_if_stale,
+    refuse_update,
+)
 
 EDITABLE_BY_CUSTOMERS = ("subject", "description")
 EDITABLE_BY_STAFF = ("subject", "description", "priority", "assignee")
@@ -96,14 +103,21 @@ def case_create(
 
 
 def case_update(
-    *, case_id: int, actor: User, changes: dict[str, Any], now: datetime | None = None
+    *,
+    case_id: int,
+    actor: User,
+    changes: dict[str, Any],
+    now: datetime | None = None,
+    expected_updated_at: datetime | None = None,
 ) -> WorkflowCase:
-    """Edit a case's fields. The status is never among them: it changes only by transitions."""
+    """Edit a case's fields. The status is never among them: it changes only by transitions.
+    `expected_updated_at`: the case as the caller last saw it; a case changed since is a 409."""
     now = now or timezone.now()
     role = role_of(actor)
     allowed = EDITABLE_BY_STAFF if is_staff_role(role) else EDITABLE_BY_CUSTOMERS
     with transaction.atomic():
         locked = lock_case(case_id, actor)
+        refuse_if_stale(locked, actor, expected_updated_at)
         if "status" in changes:
             raise InvalidInput.field("status", "The status changes only through transitions.")
         for name in changes:

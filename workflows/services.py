@@ -26,14 +26,23 @@ from workflows.payload import clean_payload
 from workflows.registry import as_workflow_case, workflow_model
 
 DELETED = "This case is deleted; a manager can restore it."
+STALE = "This case changed since you opened it"
 
 
 def perform_transition(
-    *, case_id: int, name: str, actor: User | None, now: datetime | None = None, **payload: Any
+    *,
+    case_id: int,
+    name: str,
+    actor: User | None,
+    now: datetime | None = None,
+    expected_updated_at: datetime | None = None,
+    **payload: Any,
 ) -> WorkflowCase:
-    """Perform transition `name` on the case as `actor` (None: the automations)."""
+    """Perform transition `name` on the case as `actor` (None: the automations).
+    `expected_updated_at`: the case as the caller last saw it; a case changed since is a 409."""
     with transaction.atomic():
         locked = lock_case(case_id, actor)
+        refuse_if_stale(locked, actor, expected_updated_at)
         apply_transition(locked, name, actor, payload, now=now)
     return locked
 
@@ -169,6 +178,13 @@ def stamp_support_action(
         case.assignee = actor
     if customer_facing:
         case.first_responded_at = case.first_responded_at or now
+
+
+def refuse_if_stale(case: Case, actor: User | None, expected_updated_at: datetime | None) -> None:
+    """409 when the caller acts on the case as it was before its last change (another person,
+    or another tab, changed it meanwhile)."""
+    if expected_updated_at is not None and case.updated_at != expected_updated_at:
+        raise conflict(case, actor, STALE)
 
 
 def refuse_if_deleted(case: Case) -> None:

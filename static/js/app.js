@@ -145,3 +145,54 @@
 
   window.setInterval(refreshTimes, 30 * 1000);
 })();
+
+// Agent case page: someone else is here. The page names its presence URL and the moment it was
+// drawn (data-presence-url, data-presence-seen); every 10 s this asks who else has the case
+// open and whether it changed since, and says so in the page's live region.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-presence-url]");
+  if (!box || !window.fetch) {
+    return;
+  }
+  var url = box.getAttribute("data-presence-url");
+  var seen = box.getAttribute("data-presence-seen") || "";
+
+  function show(data) {
+    box.textContent = "";
+    (data.messages || []).forEach(function (text) {
+      var line = document.createElement("p");
+      line.textContent = text;
+      box.appendChild(line);
+    });
+    if (data.changed) {
+      var line = document.createElement("p");
+      line.textContent = data.changed_text + " ";
+      var link = document.createElement("a");
+      link.href = window.location.pathname;
+      link.textContent = data.reload_text;
+      line.appendChild(link);
+      box.appendChild(line);
+    }
+    box.hidden = !box.firstChild;
+  }
+
+  function poll() {
+    fetch(url + "?seen=" + encodeURIComponent(seen), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (data) {
+          show(data);
+        }
+      })
+      .catch(function () {});
+  }
+
+  poll();
+  window.setInterval(poll, 10 * 1000);
+})();

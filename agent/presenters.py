@@ -1,0 +1,376 @@
+"""What an agent or a manager is shown of a case: everything the customer sees, plus the internal
+notes, the requester's other cases, the related cases, the first-response milestone and the
+notifications. Read off the workflow metadata (`workflows.metadata`), never written per workflow.
+
+The view hands in rows already read (with their relations prefetched); nothing here queries.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cases.errors import Conflict
+from cases.models import Attachment, Case, Comment, HistoryEntry, Release, User
+from cases.roles import is_staff_role, role_of, roles_held
+from notifications.models import Notification
+from workflows.base import WorkflowCase
+from workflows.declarations import ASSIGNEE, CLOSE_NOTES, NOTE, PAYLOAD_FIELDS, SUB_STATUS
+from workflows.metadata import WorkflowInfo, case_wait, describe
+from workflows.registry import as_workflow_case
+from workflows.services import available_transitions, refuse_update
+from workflows.timers import upcoming
+
+# The actions that ask "are you sure?" first, with what the question adds.
+CONFIRMED_TRANSITIONS = {
+    "close": _("The case is closed for the customer too."),
+}
+ASSIGN_TO_ME = "assign_to_me"
+# Where the case is: beyond this many steps, the middle of the way is folded.
+MAX_STEPS = 12
+
+
+@dataclass(frozen=True)
+class StatusView:
+    label: str
+    sub_label: str
+    waiting_on: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    current: bool
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class File:
+    url: str
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Message:
+    """One item of the conversation; `internal`: an internal note (staff only)."""
+
+    author: User | None
+    from_support: bool
+    at: datetime
+    body: str
+    attachments: Sequence[File]
+    internal: bool = False
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A status change of the history, with its note (internal ones too)."""
+
+    label: str
+    source: str
+    target: str
+    actor: User | None
+    at: datetime
+    note: str
+    note_internal: bool
+
+
+@dataclass(frozen=True)
+class Action:
+    """A transition this agent may perform now; `fields`: the payload it takes."""
+
+    name: str
+    label: str
+    confirm_text: str
+    fields: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FirstResponse:
+    due_at: datetime | None
+    answered_at: datetime | None
+    breached_at: datetime | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.breached_at is not None
+
+
+@dataclass(frozen=True)
+class AgentCasePage:
+    status: StatusView
+    plans: list[tuple[str, datetime]]
+    steps: list[Step]
+    next_steps: list[str]
+    conversation: list[Message]
+    history: list[Change]
+    reply_refusal: str | None
+    actions: list[Action]
+    payload_fields: list[str]
+    sub_statuses: list[tuple[str, str]]
+    may_set_assignee: bool
+    deletable: bool
+    first_response: FirstResponse
+    other_cases: list[Case]
+    repeats: list[Case]
+    releases: list[Release]
+    notifications: list[Notification]
+
+    @property
+    def can_reply(self) -> bool:
+        return self.reply_refusal is None
+
+    def takes(self, field: str) -> bool:
+        return field in self.payload_fields
+
+    @property
+    def takes_note(self) -> bool:
+        return self.takes(NOTE)
+
+    @property
+    def takes_close_notes(self) -> bool:
+        return self.takes(CLOSE_NOTES)
+
+    @property
+    def takes_sub_status(self) -> bool:
+        return self.takes(SUB_STATUS)
+
+    @property
+    def takes_assignee(self) -> bool:
+        return self.takes(ASSIGNEE)
+
+    @property
+    def can_assign_to_me(self) -> bool:
+        return any(action.name == ASSIGN_TO_ME for action in self.actions)
+
+    @property
+    def assign_to_me_label(self) -> str:
+        return next((a.label for a in self.actions if a.name == ASSIGN_TO_ME), "")
+
+    @property
+    def note_required_for(self) -> str:
+        return ", ".join(a.label for a in self.actions if NOTE in a.required)
+
+    @property
+    def close_notes_required_for(self) -> str:
+        return ", ".join(a.label for a in self.actions if CLOSE_NOTES in a.required)
+
+    @property
+    def sub_status_required_for(self) -> str:
+        return ", ".join(a.label for a in self.actions if SUB_STATUS in a.required)
+
+    @property
+    def assignee_required_for(self) -> str:
+        return ", ".join(a.label for a in self.actions if ASSIGNEE in a.required)
+
+
+def status_of(case: Case) -> StatusView:
+    info = describe(case.workflow)
+    wait = case_wait(case)
+    sub_statuses = dict(info.sub_statuses.get(case.status, ()))
+    return StatusView(
+        label=_label(info, case.status),
+        sub_label=sub_statuses.get(case.sub_status, "") if case.sub_status else "",
+        waiting_on=wait.side or "",
+        detail=wait.shown_as or "",
+    )
+
+
+def present_case(
+    case: Case,
+    user: User,
+    *,
+    comments: Sequence[Comment],
+    history: Sequence[HistoryEntry],
+    other_cases: Sequence[Case],
+    repeats: Sequence[Case],
+    releases: Sequence[Release],
+    notifications: Sequence[Notification],
+    now: datetime,
+) -> AgentCasePage:
+    """The agent case page's read-model for `user` (an agent or a manager)."""
+    flow = as_workflow_case(case)
+    info = describe(case.workflow)
+    role = role_of(user)
+    # A deleted case takes no action until a manager restores it (the services refuse them).
+    actions = [] if case.is_deleted else _actions(flow, info, user)
+    return AgentCasePage(
+        status=status_of(case),
+        plans=[(plan["action"], plan["at"]) for plan in upcoming(case, now)],
+        steps=_steps(case, info, history),
+        next_steps=_next_steps(case, info),
+        conversation=_conversation(case, comments, history, info),
+        history=[_change(entry, info) for entry in history],
+        reply_refusal=_reply_refusal(flow, user),
+        actions=actions,
+        payload_fields=[f for f in PAYLOAD_FIELDS if any(f in a.fields for a in actions)],
+        sub_statuses=_sub_statuses(info, actions),
+        may_set_assignee=flow.may_set_assignee(role),
+        deletable=_deletable(flow, role),
+        first_response=FirstResponse(
+            case.first_response_due_at, case.first_responded_at, case.first_response_breached_at
+        ),
+        other_cases=list(other_cases),
+        repeats=list(repeats),
+        releases=list(releases),
+        notifications=list(notifications),
+    )
+
+
+def _label(info: WorkflowInfo, status: str) -> str:
+    return dict(info.statuses).get(status, status)
+
+
+def _actions(flow: WorkflowCase, info: WorkflowInfo, user: User) -> list[Action]:
+    role = role_of(user)
+    actions = []
+    for name in available_transitions(flow, user):
+        transition = info.transition(name)
+        assert transition is not None
+        actions.append(
+            Action(
+                name=name,
+                label=transition.label,
+                confirm_text=str(CONFIRMED_TRANSITIONS.get(name, "")),
+                fields=transition.rules.fields,
+                required=transition.rules.required_for(role),
+            )
+        )
+    return actions
+
+
+def _sub_statuses(info: WorkflowInfo, actions: Sequence[Action]) -> list[tuple[str, str]]:
+    """The sub-statuses of the statuses the available transitions that take one lead to."""
+    choices: list[tuple[str, str]] = []
+    for action in actions:
+        transition = info.transition(action.name)
+        if transition is None or SUB_STATUS not in action.fields:
+            continue
+        for choice in info.sub_statuses.get(transition.target, ()):
+            if choice not in choices:
+                choices.append(choice)
+    return choices
+
+
+def _steps(case: Case, info: WorkflowInfo, history: Sequence[HistoryEntry]) -> list[Step]:
+    path = [history[0].source] if history else [case.status]
+    for entry in history:
+        if entry.target != path[-1]:
+            path.append(entry.target)
+    if path[-1] != case.status:
+        path.append(case.status)
+    last = len(path) - 1
+    steps = [Step(_label(info, status), index == last) for index, status in enumerate(path)]
+    if len(steps) > MAX_STEPS:
+        kept = MAX_STEPS - 3
+        steps = [*steps[:2], Step("", False, skipped=len(steps) - 2 - kept), *steps[-kept:]]
+    return steps
+
+
+def _next_steps(case: Case, info: WorkflowInfo) -> list[str]:
+    targets = {t.target for t in info.transitions if case.status in t.sources}
+    targets.discard(case.status)
+    return [label for key, label in info.statuses if key in targets]
+
+
+def _conversation(
+    case: Case,
+    comments: Sequence[Comment],
+    history: Sequence[HistoryEntry],
+    info: WorkflowInfo,
+) -> list[Message]:
+    """The description, the replies and internal notes, and the notes transitions carried,
+    oldest first."""
+    messages = []
+    own: Sequence[Attachment] = case.own_attachments  # type: ignore[attr-defined]
+    if case.description or own:
+        messages.append(
+            Message(
+                author=case.requester,
+                from_support=is_staff_role(role_of(case.requester)),
+                at=case.created_at,
+                body=case.description,
+                attachments=[_file(attachment) for attachment in own],
+                title=str(_("Description")),
+            )
+        )
+    posted = {
+        (entry.actor_id, entry.created_at): transition.label
+        for entry in history
+        if (transition := info.transition(entry.transition)) and transition.rules.posted_as_reply
+    }
+    for comment in comments:
+        messages.append(
+            Message(
+                author=comment.author,
+                from_support=is_staff_role(role_of(comment.author)),
+                at=comment.created_at,
+                body=comment.body,
+                attachments=[_file(attachment) for attachment in comment.attachments.all()],
+                internal=comment.internal,
+                title=posted.get((comment.author_id, comment.created_at), ""),
+            )
+        )
+    for entry in history:
+        transition = info.transition(entry.transition)
+        if transition is not None and transition.rules.posted_as_reply:
+            continue
+        if entry.note:
+            messages.append(
+                Message(
+                    author=entry.actor,
+                    from_support=is_staff_role(entry.actor_role),
+                    at=entry.created_at,
+                    body=entry.note,
+                    attachments=(),
+                    internal=entry.note_internal,
+                    title=transition.label if transition else entry.transition,
+                )
+            )
+    messages.sort(key=lambda message: message.at)
+    return messages
+
+
+def _file(attachment: Attachment) -> File:
+    return File(
+        url=reverse("attachment", args=[attachment.pk, attachment.filename]),
+        name=attachment.filename,
+        size=attachment.size,
+    )
+
+
+def _change(entry: HistoryEntry, info: WorkflowInfo) -> Change:
+    transition = info.transition(entry.transition)
+    return Change(
+        label=transition.label if transition else entry.transition,
+        source=_label(info, entry.source),
+        target=_label(info, entry.target),
+        actor=entry.actor,
+        at=entry.created_at,
+        note=entry.note,
+        note_internal=entry.note_internal,
+    )
+
+
+def _reply_refusal(flow: WorkflowCase, user: User) -> str | None:
+    try:
+        refuse_update(flow, user)
+    except Conflict as refusal:
+        return refusal.detail
+    return None
+
+
+def _deletable(flow: WorkflowCase, role: str) -> bool:
+    if flow.is_deleted:
+        return False
+    rules = flow.deletable_from
+    if rules is None:
+        return False
+    statuses = next((rules[held] for held in roles_held(role) if held in rules), frozenset())
+    return flow.status in statuses

@@ -1,0 +1,22 @@
+"""The agent workspace's pages (/agent/), and one URL per action (each a POST)."""
+
+from django.urls import path
+
+from agent.views import actions, case, lists, new_case, presence, updates
+
+app_name = "agent"
+
+urlpatterns = [
+    path("", lists.case_list, name="cases"),
+    path("cases/", lists.case_list, name="case_list"),
+    path("cases/bulk/", lists.bulk, name="bulk"),
+    path("cases/new/", new_case.case_new, name="case_new"),
+    path("cases/<str:reference>/", case.case_page, name="case"),
+    path("cases/<str:reference>/reply/", actions.reply, name="reply"),
+    path("cases/<str:reference>/transitions/<str:name>/", actions.transition, name="transition"),
+    path("cases/<str:reference>/properties/", actions.properties, name="properties"),
+    path("cases/<str:reference>/delete/", actions.delete, name="delete"),
+    path("cases/<str:reference>/presence/", presence.presence, name="presence"),
+    path("updates/", updates.update_list, name="updates"),
+    path("updates/read/", updates.mark_all_read, name="mark_all_read"),
+]
