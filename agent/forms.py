@@ -14,7 +14,7 @@ from agent.filters import customers
 from agent.lists import transition_choices
 from cases.errors import InvalidInput
 from cases.models import Channel, Priority, Queue, User
-from cases.text import MAX_SUBJECT, MAX_TEXT
+from cases.text import MAX_NAME, MAX_SUBJECT, MAX_TEXT
 
 ME = "me"
 CHANNELS = [Channel.PHONE, Channel.EMAIL, Channel.CHAT, Channel.AGENT]
@@ -149,3 +149,18 @@ def add_service_errors(form: forms.Form, error: InvalidInput) -> None:
         field = SERVICE_FIELDS.get(name, name)
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+class SavedReplyForm(forms.Form):
+    """A saved reply of the agent's own (/agent/saved-replies/)."""
+
+    title = forms.CharField(label=_("Title"), max_length=MAX_NAME)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Markdown. {customer_name} and {reference} are filled in with the case's requester "
+            "and reference when the reply is inserted."
+        ),
+    )

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.errors import Conflict
-from cases.models import Attachment, Case, Comment, HistoryEntry, Release, User
+from cases.models import Attachment, Case, Comment, HistoryEntry, Release, SavedReply, User
 from cases.roles import is_staff_role, role_of, roles_held
 from notifications.models import Notification
+from services.saved_replies import saved_reply_fill
 from workflows.base import WorkflowCase
 from workflows.declarations import ASSIGNEE, CLOSE_NOTES, NOTE, PAYLOAD_FIELDS, SUB_STATUS
 from workflows.metadata import WorkflowInfo, case_wait, describe
@@ -374,3 +375,25 @@ def _deletable(flow: WorkflowCase, role: str) -> bool:
         return False
     statuses = next((rules[held] for held in roles_held(role) if held in rules), frozenset())
     return flow.status in statuses
+
+
+@dataclass(frozen=True)
+class SavedReplyView:
+    """A saved reply offered in the Reply section: its text filled in for the case."""
+
+    pk: int
+    title: str
+    text: str
+    shared: bool
+
+
+def present_saved_replies(replies: Sequence[SavedReply], case: Case) -> list[SavedReplyView]:
+    return [
+        SavedReplyView(
+            pk=reply.pk,
+            title=reply.title,
+            text=saved_reply_fill(body=reply.body, case=case),
+            shared=reply.owner_id is None,
+        )
+        for reply in replies
+    ]

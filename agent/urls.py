@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from agent.views import actions, case, lists, new_case, presence, updates
+from agent.views import actions, case, lists, new_case, presence, saved_replies, updates
 
 app_name = "agent"
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("cases/<str:reference>/properties/", actions.properties, name="properties"),
     path("cases/<str:reference>/delete/", actions.delete, name="delete"),
     path("cases/<str:reference>/presence/", presence.presence, name="presence"),
+    path("saved-replies/", saved_replies.saved_reply_list, name="saved_replies"),
+    path("saved-replies/<int:pk>/", saved_replies.saved_reply_edit, name="saved_reply_edit"),
+    path(
+        "saved-replies/<int:pk>/delete/",
+        saved_replies.saved_reply_remove,
+        name="saved_reply_delete",
+    ),
     path("updates/", updates.update_list, name="updates"),
     path("updates/read/", updates.mark_all_read, name="mark_all_read"),
 ]

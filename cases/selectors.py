@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from cases.errors import NotVisible
-from cases.models import Attachment, Case, Comment, HistoryEntry, User
+from cases.models import Attachment, Case, Comment, HistoryEntry, SavedReply, User
 from cases.roles import Role, is_staff_role, role_of
 
 
@@ -93,3 +93,13 @@ def _internal_notes_hidden(attachments: QuerySet[Attachment], user: User) -> Que
     if is_staff_role(role_of(user)):
         return attachments
     return attachments.filter(Q(comment__isnull=True) | Q(comment__internal=False))
+
+
+def saved_replies_for(user: User) -> QuerySet[SavedReply]:
+    """The saved replies an agent or manager may insert: their own and the shared ones (none for
+    anyone else), shared first, then by title."""
+    if not is_staff_role(role_of(user)):
+        return SavedReply.objects.none()
+    return SavedReply.objects.filter(Q(owner=user) | Q(owner__isnull=True)).order_by(
+        "-owner_id", "title", "id"
+    )

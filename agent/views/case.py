@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from agent.access import staff_of, staff_only
 from agent.case_forms import ActionsForm, PropertiesForm, ReplyForm
-from agent.presenters import AgentCasePage, present_case
+from agent.presenters import AgentCasePage, SavedReplyView, present_case, present_saved_replies
 from cases.models import Case, User
 from cases.roles import Role
 from cases.selectors import (
@@ -22,6 +22,7 @@ from cases.selectors import (
     cases_visible_to,
     comment_attachments_prefetch,
     comments_visible_to,
+    saved_replies_for,
 )
 from notifications.selectors import notifications_of_case
 from workflows.timers import with_upcoming
@@ -43,7 +44,16 @@ class Forms:
 @staff_only
 def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     user = staff_of(request)
-    return render_case(request, user, case_or_404(user, reference))
+    case = case_or_404(user, reference)
+    saved_replies = present_saved_replies(list(saved_replies_for(user)), case)
+    chosen = prefill_of(saved_replies, request.GET.get("saved_reply"))
+    forms = Forms(reply=ReplyForm(initial={"body": chosen.text})) if chosen else None
+    return render_case(request, user, case, forms=forms, saved_replies=saved_replies)
+
+
+def prefill_of(saved_replies: list[SavedReplyView], wanted: str | None) -> SavedReplyView | None:
+    """The saved reply `?saved_reply=<id>` names (the Insert button without JavaScript)."""
+    return next((reply for reply in saved_replies if str(reply.pk) == wanted), None)
 
 
 def page_cases(user: User) -> QuerySet[Case]:
@@ -121,8 +131,11 @@ def render_case(
     *,
     forms: Forms | None = None,
     status: int = 200,
+    saved_replies: list[SavedReplyView] | None = None,
 ) -> HttpResponse:
     page = build_page(user, case)
+    if saved_replies is None:
+        saved_replies = present_saved_replies(list(saved_replies_for(user)), case)
     forms = forms or Forms()
     staff = active_staff() if page.takes_assignee or page.may_set_assignee else []
     if forms.actions is None:
@@ -142,6 +155,12 @@ def render_case(
     return render(
         request,
         "agent/case.html",
-        {"page": page, "case": case, "forms": forms, "seen_at": seen_at(case)},
+        {
+            "page": page,
+            "case": case,
+            "forms": forms,
+            "seen_at": seen_at(case),
+            "saved_replies": saved_replies,
+        },
         status=status,
     )

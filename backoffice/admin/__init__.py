@@ -1,5 +1,5 @@
 """Every model's admin, registered here (Django's autodiscovery imports this package)."""
 
-from backoffice.admin import cases, notifications
+from backoffice.admin import cases, notifications, saved_replies
 
-__all__ = ["cases", "notifications"]
+__all__ = ["cases", "notifications", "saved_replies"]

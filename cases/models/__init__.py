@@ -7,6 +7,7 @@ from cases.models.history import HistoryEntry
 from cases.models.people import Organization, User
 from cases.models.queues import Queue
 from cases.models.releases import Release, ReleaseItem
+from cases.models.saved_replies import SavedReply
 from cases.models.surveys import Survey
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Queue",
     "Release",
     "ReleaseItem",
+    "SavedReply",
     "Survey",
     "User",
 ]

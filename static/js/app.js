@@ -7,6 +7,9 @@
  *   ([data-dialog-close]) and Escape close it and nothing is sent. Without JavaScript the
  *   button submits at once and the server answers with a confirmation page.
  * - Relative times (<time data-relative>, from the `time` tag) stay fresh on a page left open.
+ * - Saved replies (templates/agent/_case_saved_replies.html): an Insert button with
+ *   data-saved-reply-text puts that text into the textarea named by data-saved-reply-target, at
+ *   the cursor, instead of asking for the page again with the Reply box filled in.
  *
  * No inline handlers, no eval: it runs under the pages' Content-Security-Policy. Listeners are
  * delegated from the document, so content that htmx swaps in works too.
@@ -81,6 +84,33 @@
     if (close) {
       close.closest("dialog").close();
     }
+  });
+
+  // Saved replies: insert the text (already filled in for the case) where the cursor is.
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) {
+      return;
+    }
+    var button = target.closest("[data-saved-reply-text]");
+    if (!button) {
+      return;
+    }
+    var box = document.getElementById(button.getAttribute("data-saved-reply-target") || "");
+    if (!(box instanceof HTMLTextAreaElement)) {
+      return; // No Reply box on this page: let the form ask for it.
+    }
+    event.preventDefault();
+    var text = button.getAttribute("data-saved-reply-text") || "";
+    var start = box.selectionStart;
+    var end = box.selectionEnd;
+    if (typeof start !== "number" || typeof end !== "number") {
+      start = end = box.value.length;
+    }
+    box.value = box.value.slice(0, start) + text + box.value.slice(end);
+    box.focus();
+    box.setSelectionRange(start + text.length, start + text.length);
+    box.dispatchEvent(new Event("input", { bubbles: true }));
   });
 
   // A click on the backdrop (outside the dialog's box) cancels, as Escape does.

@@ -51,3 +51,10 @@ def test_signing_in_honours_next(client, customer):
     )
 
     assert response["Location"] == "/portal/updates/"
+
+
+def test_the_favicon_is_found_where_browsers_look_for_it(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

@@ -1,0 +1,26 @@
+"""Shared saved replies in the admin: managers keep the reply texts every agent may insert.
+An agent's own saved replies are theirs alone (/agent/saved-replies/) and are not shown here."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from backoffice.admin.site import ManagerPermissions
+from cases.models import SavedReply
+
+
+@admin.register(SavedReply)
+class SavedReplyAdmin(ManagerPermissions, admin.ModelAdmin[SavedReply]):
+    list_display = ("title", "updated_at")
+    search_fields = ("title", "body")
+    ordering = ("title",)
+    fields = ("title", "body")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SavedReply]:
+        return super().get_queryset(request).filter(owner__isnull=True)
+
+    def save_model(self, request: HttpRequest, obj: SavedReply, form: Any, change: bool) -> None:
+        obj.owner = None
+        super().save_model(request, obj, form, change)
