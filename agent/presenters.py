@@ -17,9 +17,10 @@ from cases.models import Attachment, Case, Comment, HistoryEntry, Release, Saved
 from cases.roles import is_staff_role, role_of, roles_held
 from notifications.models import Notification
 from services.saved_replies import saved_reply_fill
+from web.case_progress import StatusView, Step, next_steps, status_label, status_of, steps_taken
 from workflows.base import WorkflowCase
 from workflows.declarations import ASSIGNEE, CLOSE_NOTES, NOTE, PAYLOAD_FIELDS, SUB_STATUS
-from workflows.metadata import WorkflowInfo, case_wait, describe
+from workflows.metadata import WorkflowInfo, describe
 from workflows.registry import as_workflow_case
 from workflows.services import available_transitions, refuse_update
 from workflows.timers import upcoming
@@ -29,23 +30,6 @@ CONFIRMED_TRANSITIONS = {
     "close": _("The case is closed for the customer too."),
 }
 ASSIGN_TO_ME = "assign_to_me"
-# Where the case is: beyond this many steps, the middle of the way is folded.
-MAX_STEPS = 12
-
-
-@dataclass(frozen=True)
-class StatusView:
-    label: str
-    sub_label: str
-    waiting_on: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class Step:
-    label: str
-    current: bool
-    skipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -171,18 +155,6 @@ class AgentCasePage:
         return ", ".join(a.label for a in self.actions if ASSIGNEE in a.required)
 
 
-def status_of(case: Case) -> StatusView:
-    info = describe(case.workflow)
-    wait = case_wait(case)
-    sub_statuses = dict(info.sub_statuses.get(case.status, ()))
-    return StatusView(
-        label=_label(info, case.status),
-        sub_label=sub_statuses.get(case.sub_status, "") if case.sub_status else "",
-        waiting_on=wait.side or "",
-        detail=wait.shown_as or "",
-    )
-
-
 def present_case(
     case: Case,
     user: User,
@@ -204,8 +176,8 @@ def present_case(
     return AgentCasePage(
         status=status_of(case),
         plans=[(plan["action"], plan["at"]) for plan in upcoming(case, now)],
-        steps=_steps(case, info, history),
-        next_steps=_next_steps(case, info),
+        steps=steps_taken(case, info, history),
+        next_steps=next_steps(case, info),
         conversation=_conversation(case, comments, history, info),
         history=[_change(entry, info) for entry in history],
         reply_refusal=_reply_refusal(flow, user),
@@ -222,10 +194,6 @@ def present_case(
         releases=list(releases),
         notifications=list(notifications),
     )
-
-
-def _label(info: WorkflowInfo, status: str) -> str:
-    return dict(info.statuses).get(status, status)
 
 
 def _actions(flow: WorkflowCase, info: WorkflowInfo, user: User) -> list[Action]:
@@ -257,27 +225,6 @@ def _sub_statuses(info: WorkflowInfo, actions: Sequence[Action]) -> list[tuple[s
             if choice not in choices:
                 choices.append(choice)
     return choices
-
-
-def _steps(case: Case, info: WorkflowInfo, history: Sequence[HistoryEntry]) -> list[Step]:
-    path = [history[0].source] if history else [case.status]
-    for entry in history:
-        if entry.target != path[-1]:
-            path.append(entry.target)
-    if path[-1] != case.status:
-        path.append(case.status)
-    last = len(path) - 1
-    steps = [Step(_label(info, status), index == last) for index, status in enumerate(path)]
-    if len(steps) > MAX_STEPS:
-        kept = MAX_STEPS - 3
-        steps = [*steps[:2], Step("", False, skipped=len(steps) - 2 - kept), *steps[-kept:]]
-    return steps
-
-
-def _next_steps(case: Case, info: WorkflowInfo) -> list[str]:
-    targets = {t.target for t in info.transitions if case.status in t.sources}
-    targets.discard(case.status)
-    return [label for key, label in info.statuses if key in targets]
 
 
 def _conversation(
@@ -350,8 +297,8 @@ def _change(entry: HistoryEntry, info: WorkflowInfo) -> Change:
     transition = info.transition(entry.transition)
     return Change(
         label=transition.label if transition else entry.transition,
-        source=_label(info, entry.source),
-        target=_label(info, entry.target),
+        source=status_label(info, entry.source),
+        target=status_label(info, entry.target),
         actor=entry.actor,
         at=entry.created_at,
         note=entry.note,

@@ -17,9 +17,10 @@ from cases.errors import Conflict
 from cases.models import Attachment, Case, Comment, HistoryEntry, Survey, User
 from cases.roles import Role, is_staff_role, role_of, roles_held
 from cases.selectors import history_note_visible_to
+from web.case_progress import StatusView, Step, next_steps, status_label, status_of, steps_taken
 from workflows.base import WorkflowCase
-from workflows.declarations import CUSTOMER_SIDE, NOTE
-from workflows.metadata import TransitionInfo, WorkflowInfo, case_wait, describe
+from workflows.declarations import NOTE
+from workflows.metadata import TransitionInfo, WorkflowInfo, describe
 from workflows.registry import as_workflow_case
 from workflows.services import available_transitions, refuse_update
 from workflows.timers import upcoming
@@ -36,32 +37,6 @@ DEFAULT_FOLLOW_UP_LABEL = _("Open a repeat case")
 CONFIRMED_TRANSITIONS = {
     "close": _("Closing tells support that you need nothing more on this case."),
 }
-# Where your case is: beyond this many steps, the middle of the way is folded.
-MAX_STEPS = 12
-
-
-@dataclass(frozen=True)
-class StatusView:
-    """A status in words: its label, the sub-status label, and who holds the next move
-    (`customer`, `support`, or "" when nobody does: a closed case)."""
-
-    label: str
-    sub_label: str
-    waiting_on: str
-    detail: str
-
-    @property
-    def waits_on_customer(self) -> bool:
-        return self.waiting_on == CUSTOMER_SIDE
-
-
-@dataclass(frozen=True)
-class Step:
-    """A status on the case's way; `skipped` > 0 stands for that many steps folded away."""
-
-    label: str
-    current: bool
-    skipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -153,19 +128,6 @@ def join_or(labels: Sequence[str]) -> str:
     return _("%(first)s or %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
 
 
-def status_of(case: Case) -> StatusView:
-    """The case's status in the words of its workflow, and the side it waits on."""
-    info = describe(case.workflow)
-    wait = case_wait(case)
-    sub_statuses = dict(info.sub_statuses.get(case.status, ()))
-    return StatusView(
-        label=_label(info, case.status),
-        sub_label=sub_statuses.get(case.sub_status, "") if case.sub_status else "",
-        waiting_on=wait.side or "",
-        detail=wait.shown_as or "",
-    )
-
-
 def present_case(
     case: Case,
     user: User,
@@ -186,8 +148,8 @@ def present_case(
         status=status_of(case),
         plans=_plans(case, flow, info, now),
         moves=_moves(flow, info, actions),
-        steps=_steps(case, info, history),
-        next_steps=_next_steps(case, info),
+        steps=steps_taken(case, info, history),
+        next_steps=next_steps(case, info),
         conversation=_conversation(case, user, info, comments, history),
         history=[_change(entry, info) for entry in history],
         reply_refusal=_reply_refusal(flow, user),
@@ -206,10 +168,6 @@ def follow_up_allowed(case: Case) -> bool:
     """A follow-up (repeat, clone) opens from a closed case of a workflow that has them."""
     definition = as_workflow_case(case).definition
     return definition.repeatable and case.status == definition.closed
-
-
-def _label(info: WorkflowInfo, status: str) -> str:
-    return dict(info.statuses).get(status, status)
 
 
 def _actions(flow: WorkflowCase, info: WorkflowInfo, user: User) -> list[Action]:
@@ -264,33 +222,6 @@ def _moves(flow: WorkflowCase, info: WorkflowInfo, actions: list[Action]) -> lis
 
 def _always_there(transition: TransitionInfo, open_statuses: set[str]) -> bool:
     return open_statuses <= set(transition.sources)
-
-
-def _steps(case: Case, info: WorkflowInfo, history: Sequence[HistoryEntry]) -> list[Step]:
-    """The statuses the case went through, in order (a status it stayed in across several
-    entries, e.g. a new sub-status, counts once), the last one current."""
-    path = [history[0].source] if history else [case.status]
-    for entry in history:
-        if entry.target != path[-1]:
-            path.append(entry.target)
-    if path[-1] != case.status:
-        path.append(case.status)
-    last = len(path) - 1
-    steps = [Step(_label(info, status), index == last) for index, status in enumerate(path)]
-    if len(steps) > MAX_STEPS:
-        # A case that went back and forth many times: its start and its latest steps tell the
-        # story; History lists every change.
-        kept = MAX_STEPS - 3
-        steps = [*steps[:2], Step("", False, skipped=len(steps) - 2 - kept), *steps[-kept:]]
-    return steps
-
-
-def _next_steps(case: Case, info: WorkflowInfo) -> list[str]:
-    """Where the case can go from here, by anyone's action or the automations', in the order
-    of the workflow's statuses."""
-    targets = {t.target for t in info.transitions if case.status in t.sources}
-    targets.discard(case.status)
-    return [label for key, label in info.statuses if key in targets]
 
 
 def _conversation(
@@ -367,8 +298,8 @@ def _file(attachment: Attachment) -> File:
 
 def _change(entry: HistoryEntry, info: WorkflowInfo) -> Change:
     return Change(
-        source=_label(info, entry.source),
-        target=_label(info, entry.target),
+        source=status_label(info, entry.source),
+        target=status_label(info, entry.target),
         actor=entry.actor,
         at=entry.created_at,
     )

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from agent.access import staff_of, staff_only
 from agent.case_forms import ActionsForm, PropertiesForm, ReplyForm
-from agent.presenters import CONFIRMED_TRANSITIONS, status_of
+from agent.presenters import CONFIRMED_TRANSITIONS
 from agent.views.case import Forms, active_staff, case_or_404, changed_since, render_case
 from cases.errors import InvalidInput, NotVisible, ServiceError
 from cases.models import Case, User
 from services.cases import case_delete, case_update
 from services.conversation import comment_post
+from web.case_progress import status_of
 from web.confirmation import carried_fields, is_confirmed
 from web.forms import add_service_errors, ask_for_files_again
 from workflows.metadata import describe

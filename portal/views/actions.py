@@ -20,11 +20,12 @@ from portal.forms import (
     add_service_errors,
     ask_for_files_again,
 )
-from portal.presenters import CONFIRMED_TRANSITIONS, status_of
+from portal.presenters import CONFIRMED_TRANSITIONS
 from portal.views.case import Forms, page_cases, render_case
 from services.cases import case_delete
 from services.conversation import comment_post
 from services.surveys import survey_submit
+from web.case_progress import status_of
 from web.confirmation import carried_fields, is_confirmed
 from workflows.metadata import describe
 from workflows.services import available_transitions, perform_transition

@@ -11,7 +11,7 @@ from cases.models import Queue
 from portal.access import customer_of, customer_only, portal_cases
 from portal.forms import CaseFilterForm
 from portal.lists import TABS, tab_condition, tab_named
-from portal.presenters import status_of
+from web.case_progress import status_of
 
 PAGE_SIZE = 25
 
