@@ -12,6 +12,7 @@ from django_filters.fields import ModelChoiceField
 
 from cases.models import Case, Organization, Priority, Queue, User
 from cases.roles import Role
+from cases.search import cases_matching
 from workflows.metadata import all_workflows
 
 
@@ -140,14 +141,7 @@ class CaseFilter(django_filters.FilterSet):
         fields: ClassVar[list[str]] = []
 
     def search(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        words = value.strip()
-        if not words:
-            return queryset
-        return queryset.filter(
-            Q(reference__icontains=words)
-            | Q(subject__icontains=words)
-            | Q(description__icontains=words)
-        )
+        return cases_matching(queryset, value)
 
     @property
     def active(self) -> bool:

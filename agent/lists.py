@@ -5,21 +5,19 @@ Everything here is built from the workflows' own declarations (`workflows.metada
 workflow gets its lists without touching this module. Nothing here queries but the paginator.
 """
 
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import reduce
 from typing import Generic, TypeVar
 
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import F, Model, OrderBy, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases.models import Case, Priority, User
 from workflows.declarations import CUSTOMER_SIDE, SUPPORT_SIDE
-from workflows.metadata import describe, waiting_on_q
+from workflows.metadata import closed_cases, describe, waiting_on_q
 from workflows.registry import WORKFLOWS
 
 
@@ -73,14 +71,6 @@ def tab_named(key: str | None, manager: bool) -> Tab:
     return next((tab for tab in tabs_for(manager) if tab.key == key), DEFAULT_TAB)
 
 
-def closed_cases() -> Q:
-    """Cases in their workflow's closed status."""
-    return reduce(
-        operator.or_,
-        (Q(workflow=key, status=model.definition.closed) for key, model in WORKFLOWS.items()),
-    )
-
-
 def tab_condition(tab: Tab, user: User) -> Q:
     if tab.key == "needs":
         return waiting_on_q(SUPPORT_SIDE) & ~closed_cases()
@@ -111,15 +101,27 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Columns that may be empty: an empty one sorts last either way. Only these say so; on a column
+# that is never empty "NULLS LAST" would keep PostgreSQL from reading the order off an index.
+NULLABLE = frozenset(
+    {"assignee__first_name", "assignee__last_name", "assignee__username", "first_response_due_at"}
+)
+
+
+def _column_order(name: str, descending: bool) -> OrderBy:
+    if name in NULLABLE:
+        return F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+    return F(name).desc() if descending else F(name).asc()
+
+
 def ordered(cases: QuerySet[Case], tab: Tab, sort: str) -> QuerySet[Case]:
     """The list in the order asked for (`sort`), or the tab's own: Needs response puts the
     unanswered first, by first-response due time (so breaches, then the soonest due), then the
     oldest; the others show the latest activity first."""
     key = sort.removeprefix("-")
     if key in SORTS:
-        if sort.startswith("-"):
-            return cases.order_by(*(F(name).desc(nulls_last=True) for name in SORTS[key]))
-        return cases.order_by(*(F(name).asc(nulls_last=True) for name in SORTS[key]))
+        descending = sort.startswith("-")
+        return cases.order_by(*(_column_order(name, descending) for name in SORTS[key]))
     if tab.key == "needs":
         return cases.order_by(
             F("first_responded_at").asc(nulls_first=True),

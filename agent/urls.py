@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from agent.views import actions, case, lists, new_case, presence, saved_replies, updates
+from agent.views import (
+    actions,
+    case,
+    lists,
+    new_case,
+    overview,
+    presence,
+    releases,
+    saved_replies,
+    updates,
+)
 
 app_name = "agent"
 
@@ -24,6 +34,11 @@ urlpatterns = [
         saved_replies.saved_reply_remove,
         name="saved_reply_delete",
     ),
+    path("releases/", releases.release_list, name="releases"),
+    path("releases/<int:pk>/", releases.release_page, name="release"),
+    path("releases/<int:pk>/cases/", releases.release_add_case, name="release_add_case"),
+    path("releases/<int:pk>/deliver/", releases.release_deliver, name="release_deliver"),
+    path("overview/", overview.overview, name="overview"),
     path("updates/", updates.update_list, name="updates"),
     path("updates/read/", updates.mark_all_read, name="mark_all_read"),
 ]

@@ -6,9 +6,13 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import filters
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from api.serializers.fields import ID_SCHEMA, MAX_ID, STATUS_CHOICES
 from cases.models import Case, Channel, Priority
+from cases.search import M, R, cases_matching
 from cases.selectors import cases_listed
 from workflows.registry import WORKFLOWS
 
@@ -35,6 +39,16 @@ class IdFilter(django_filters.Filter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class CaseSearchFilter(filters.SearchFilter):
+    """`?search=`: every word in the reference, subject or description (`cases.search`, the same
+    search as the pages'), fast whatever the age of the match."""
+
+    def filter_queryset(
+        self, request: Request, queryset: QuerySet[M, R], view: APIView
+    ) -> QuerySet[M, R]:
+        return cases_matching(queryset, " ".join(self.get_search_terms(request)))
 
 
 class CaseFilter(django_filters.FilterSet):

@@ -1,32 +1,57 @@
-"""Seed a large case table and time the hot paths: list pages, filters, detail, timer sweeps.
+"""Seed a large case table and time the hot paths: the agent workspace's lists, searches, case
+page and overview, the admin case list, the API and the timer sweeps.
 
     BENCH_CASES=1000000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench make bench
 
 Runs against the database of DATABASE_URL (use a throwaway one: it is migrated and filled), seeds
 in bulk once (rows are reused on the next run), and prints, per scenario, the median time of a
-few runs and the number of SQL queries. Figures, not assertions: compare them between changes.
+few runs in process (Django's test client: the server's own time) and over HTTP (a WSGI server on
+a free port, a fresh connection per request), and the number of SQL queries. Pages render as in
+production: DEBUG off, so templates are cached. Figures, not assertions: compare them between
+changes.
 """
 
+import http.client
 import os
 import statistics
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+# As in production (cached templates, no debug toolbar of queries kept in memory), over plain
+# HTTP on the loopback.
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from cases.models import Case, Organization, Priority, Queue, User  # noqa: E402
+from cases.models import (  # noqa: E402
+    Case,
+    Comment,
+    HistoryEntry,
+    Organization,
+    Priority,
+    Queue,
+    User,
+)
+from workflows.metadata import closed_cases  # noqa: E402
 from workflows.registry import WORKFLOWS  # noqa: E402
 from workflows.sweeps import (  # noqa: E402
     auto_close,
@@ -36,6 +61,8 @@ from workflows.sweeps import (  # noqa: E402
 
 RUNS = 5
 BATCH = 10_000
+# The case whose page is measured carries a long conversation and history.
+CONVERSATION = 60
 
 
 def seed(total: int) -> None:
@@ -50,6 +77,7 @@ def seed(total: int) -> None:
         User.objects.get_or_create(username=f"bench-agent-{i}", defaults={"role": "agent"})[0]
         for i in range(20)
     ]
+    User.objects.get_or_create(username="bench-manager", defaults={"role": "manager"})
     queues = [
         Queue.objects.get_or_create(name=f"Bench {key}", defaults={"workflow": key})[0]
         for key in WORKFLOWS
@@ -87,6 +115,7 @@ def seed(total: int) -> None:
                     created_at=created,
                     first_response_due_at=created + timedelta(hours=8),
                     first_responded_at=answered,
+                    closed_at=entered if status == model.definition.closed else None,
                     reference=f"BX-{n:08d}",
                 )
             )
@@ -98,17 +127,124 @@ def seed(total: int) -> None:
             cursor.execute("VACUUM ANALYZE cases_case")
 
 
-def measure(label: str, action: Callable[[], object]) -> None:
-    timings: list[float] = []
-    queries = 0
+def with_conversation(case: Case) -> Case:
+    """`case` with a long conversation and history (added once), for the case page."""
+    if case.comments.count() >= CONVERSATION:
+        return case
+    agent = User.objects.get(username="bench-agent-1")
+    now = timezone.now()
+    Comment.objects.bulk_create(
+        Comment(
+            case=case,
+            author=agent if n % 2 else case.requester,
+            body=f"Message {n}: **checked** the logs again.",
+            internal=n % 5 == 0,
+            created_at=now - timedelta(minutes=CONVERSATION - n),
+        )
+        for n in range(CONVERSATION)
+    )
+    HistoryEntry.objects.bulk_create(
+        HistoryEntry(
+            case=case,
+            transition="note",
+            source=case.status,
+            target=case.status,
+            actor=agent,
+            actor_role="agent",
+            note=f"Step {n}",
+            created_at=now - timedelta(minutes=CONVERSATION - n),
+        )
+        for n in range(CONVERSATION // 2)
+    )
+    return case
+
+
+def open_reference_near(n: int, total: int) -> str:
+    """The reference of the open case nearest to the n-th seeded one (lower n: newer)."""
+    for candidate in range(n, -1, -1):
+        reference = f"BX-{candidate:08d}"
+        if Case.objects.filter(reference=reference).exclude(closed_cases()).exists():
+            return reference
+    raise SystemExit(f"No open case at or before BX-{n:08d} of {total}.")
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def http_server() -> Iterator[int]:
+    """The project's WSGI application on a free loopback port, served by a background thread."""
+    server = make_server(
+        "127.0.0.1", 0, get_wsgi_application(), server_class=WSGIServer, handler_class=QuietHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+
+
+def median_ms(action: Callable[[], object]) -> float:
+    action()  # warm: caches, compiled templates, the connection
+    timings = []
     for _ in range(RUNS):
-        reset_queries()
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            action()
-            timings.append(time.perf_counter() - started)
-        queries = len(captured.captured_queries)
-    print(f"{label:<55} {statistics.median(timings) * 1000:9.1f} ms  {queries:3d} queries")
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000
+
+
+def count_queries(action: Callable[[], object]) -> int:
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured.captured_queries)
+
+
+class Bench:
+    def __init__(self, port: int) -> None:
+        self.port = port
+        print(f"{'scenario':<58} {'in process':>11} {'over HTTP':>11} {'queries':>8}")
+
+    def page(
+        self, label: str, client: Client, url: str, before: Callable[[], object] = lambda: None
+    ) -> None:
+        cookie = (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+
+        def in_process() -> None:
+            before()
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        def over_http() -> None:
+            before()
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            conn.request("GET", url, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            assert response.status == 200, (url, response.status)
+
+        self.line(label, median_ms(in_process), median_ms(over_http), count_queries(in_process))
+
+    def call(self, label: str, action: Callable[[], object]) -> None:
+        self.line(label, median_ms(action), None, count_queries(action))
+
+    @staticmethod
+    def line(label: str, process_ms: float, http_ms: float | None, queries: int) -> None:
+        over_http = f"{http_ms:8.1f} ms" if http_ms is not None else f"{'':>11}"
+        print(f"{label:<58} {process_ms:8.1f} ms {over_http} {queries:8d}", flush=True)
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
 
 
 def main() -> int:
@@ -117,48 +253,76 @@ def main() -> int:
     seed(total)
     agent = User.objects.get(username="bench-agent-0")
     customer = User.objects.get(username="bench-customer-0")
-    agent_client, customer_client = Client(), Client()
-    agent_client.force_login(agent)
-    customer_client.force_login(customer)
-    some_case = Case.objects.filter(requester=customer).order_by("-id").first()
-    if some_case is None:
-        raise SystemExit("No case of bench-customer-0: the seeding went wrong.")
-
-    print(f"\n{Case.objects.count()} cases on {connection.vendor}")
-
-    def get(client: Client, url: str) -> Callable[[], None]:
-        def run() -> None:
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-
-        return run
-
-    measure("agent: first page (25)", get(agent_client, "/api/cases/"))
-    measure("agent: page of 200", get(agent_client, "/api/cases/?page_size=200"))
-    measure("agent: page 200 of 25", get(agent_client, "/api/cases/?page=200"))
-    measure("agent: status filter", get(agent_client, "/api/cases/?status=pending"))
-    measure(
-        "agent: workflow+status+priority, by priority",
-        get(
-            agent_client,
-            "/api/cases/?workflow=support_center&status=pending&priority=high&ordering=-priority",
-        ),
+    desk, portal, manager = (
+        signed_in("bench-agent-0"),
+        signed_in("bench-customer-0"),
+        signed_in("bench-manager"),
     )
-    measure(f"agent: assignee={agent.pk}", get(agent_client, f"/api/cases/?assignee={agent.pk}"))
-    measure("agent: search reference", get(agent_client, "/api/cases/?search=BX-00000042"))
-    measure("customer: own organization's first page", get(customer_client, "/api/cases/"))
-    measure("customer: case detail", get(customer_client, f"/api/cases/{some_case.pk}/"))
-    measure("automations: auto-close sweep, nothing due", lambda: auto_close(now=timezone.now()))
-    measure("automations: reminder sweep, nothing due", lambda: send_reminders(now=timezone.now()))
-    unanswered = Case.objects.filter(
-        first_responded_at__isnull=True,
-        first_response_breached_at__isnull=True,
-        first_response_due_at__lte=timezone.now(),
-    ).count()
-    measure(
-        f"automations: breach sweep catching up {unanswered} (dry run)",
-        lambda: detect_first_response_breaches(now=timezone.now(), dry_run=True),
-    )
+    busy = Case.objects.filter(requester=customer).exclude(closed_cases()).order_by("-id").first()
+    if busy is None:
+        raise SystemExit("No open case of bench-customer-0: the seeding went wrong.")
+    busy = with_conversation(busy)
+    support_center = Queue.objects.get(name="Bench support_center")
+    newest, middle, oldest = (open_reference_near(n, total) for n in (42, total // 2, total - 1))
+
+    print(f"\n{Case.objects.count()} cases on {connection.vendor}\n")
+    with http_server() as port:
+        bench = Bench(port)
+        bench.page("agent: Needs response (the default view)", desk, "/agent/")
+        for tab, label in (
+            ("mine", "My cases"),
+            ("unassigned", "Unassigned"),
+            ("customer", "Waiting on customer"),
+            ("open", "All open"),
+            ("closed", "Closed"),
+        ):
+            bench.page(f"agent: {label}", desk, f"/agent/cases/?tab={tab}")
+        bench.page("agent: All open, 100 a page", desk, "/agent/cases/?tab=open&page_size=100")
+        bench.page("agent: All open, page 40", desk, "/agent/cases/?tab=open&page=40")
+        bench.page("agent: All open, by priority", desk, "/agent/cases/?tab=open&sort=-priority")
+        bench.page(
+            "agent: queue + status + priority",
+            desk,
+            f"/agent/cases/?tab=open&queue={support_center.pk}&status=pending&priority=3",
+        )
+        bench.page("agent: assignee", desk, f"/agent/cases/?tab=open&assignee={agent.pk}")
+        bench.page("agent: requester", desk, f"/agent/cases/?tab=open&requester={customer.pk}")
+        for label, reference in (("newest", newest), ("mid", middle), ("oldest", oldest)):
+            bench.page(
+                f"agent: search a reference, {label} match",
+                desk,
+                f"/agent/cases/?tab=open&q={reference}",
+            )
+        bench.page(
+            f"agent: case page ({CONVERSATION} messages)", desk, f"/agent/cases/{busy.reference}/"
+        )
+        bench.page("agent: overview, computed", desk, "/agent/overview/", before=cache.clear)
+        bench.page("agent: overview, within its minute", desk, "/agent/overview/")
+        bench.page("admin: case list (manager)", manager, "/admin/cases/case/")
+        bench.page("customer: portal, My cases", portal, "/portal/")
+        bench.page("api: agent's first page (exact count)", desk, "/api/cases/")
+        bench.page("api: status filter", desk, "/api/cases/?status=pending")
+        for label, reference in (("newest", newest), ("mid", middle), ("oldest", oldest)):
+            bench.page(
+                f"api: ?search= a reference, {label}", desk, f"/api/cases/?search={reference}"
+            )
+        bench.page("api: customer's first page", portal, "/api/cases/")
+        bench.page("api: case detail", portal, f"/api/cases/{busy.pk}/")
+        bench.call(
+            "automations: auto-close sweep, nothing due", lambda: auto_close(now=timezone.now())
+        )
+        bench.call(
+            "automations: reminder sweep, nothing due", lambda: send_reminders(now=timezone.now())
+        )
+        unanswered = Case.objects.filter(
+            first_responded_at__isnull=True,
+            first_response_breached_at__isnull=True,
+            first_response_due_at__lte=timezone.now(),
+        ).count()
+        bench.call(
+            f"automations: breach sweep catching up {unanswered} (dry run)",
+            lambda: detect_first_response_breaches(now=timezone.now(), dry_run=True),
+        )
     return 0
 
 

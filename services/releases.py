@@ -33,9 +33,16 @@ def release_add_case(*, release_id: int, case_id: int, actor: User) -> Release:
             raise Conflict("A delivered release cannot be changed.")
         if locked.queue_id != locked_release.queue_id:
             raise conflict(locked, actor, "The case belongs to another queue than the release.")
-        shipping = describe(locked.workflow).release_transition
+        info = describe(locked.workflow)
+        shipping = info.release_transition
         if shipping is None or locked.status not in shipping.sources:
-            ready = ", ".join(shipping.sources) if shipping else "ready for a release"
+            # In the workflow's words ("Done Awaiting Release"): the pages show this message.
+            labels = dict(info.statuses)
+            ready = (
+                " or ".join(labels.get(status, status) for status in shipping.sources)
+                if shipping
+                else "ready for a release"
+            )
             raise conflict(locked, actor, f"Only cases that are {ready} can join a release.")
         waiting_elsewhere = ReleaseItem.objects.filter(
             case=locked, release__delivered_at__isnull=True

@@ -6,6 +6,7 @@ from functools import cache
 
 import pytest
 import redis
+from django.core.cache import cache as django_cache
 from django.db import connection
 
 from helpdesk.celery import app as celery_app
@@ -55,6 +56,13 @@ def pytest_runtest_setup(item):
 def _fast_password_hashing(settings):
     """The factories hash a password per user; the production hasher would dominate the run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (presence, the overview's minute), as a fresh
+    process would."""
+    django_cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -216,5 +216,13 @@ def waiting_on_q(side: str | None) -> Q:
     return reduce(operator.or_, (info.waiting_on_q(side) for info in all_workflows()))
 
 
+def closed_cases() -> Q:
+    """Cases in their workflow's closed status (the Closed lists; "open" is everything else)."""
+    return reduce(
+        operator.or_,
+        (Q(workflow=key, status=model.definition.closed) for key, model in WORKFLOWS.items()),
+    )
+
+
 def cases_waiting_on(cases: QuerySet[CaseT], side: str | None) -> QuerySet[CaseT]:
     return cases.filter(waiting_on_q(side))

@@ -246,8 +246,11 @@ def deliver_release(*, release_id: int, actor: User, now: datetime | None = None
         for row in cases.order_by("pk"):
             case = as_workflow_case(row)
             if not _is_available(case, shipping.name):
+                # In the workflow's words ("Open", "Done Awaiting Release"): pages show this.
+                labels = dict(info.statuses)
+                ready = " or ".join(labels.get(status, status) for status in shipping.sources)
                 raise Conflict(
-                    f"{case.reference} is {case.status}, not {', '.join(shipping.sources)}: "
+                    f"{case.reference} is {labels.get(case.status, case.status)}, not {ready}: "
                     "nothing was delivered.",
                     status=case.status,
                 )

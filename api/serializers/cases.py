@@ -143,6 +143,11 @@ class CaseUpdateSerializer(serializers.Serializer[None]):
     description = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
     priority = PriorityField(required=False)
     assignee = IdField(required=False, allow_null=True)
+    expected_updated_at = serializers.DateTimeField(
+        required=False,
+        help_text="Optional: the case's `updated_at` as you last read it. If the case changed "
+        "since, nothing is done and the answer is 409 (someone else got there first).",
+    )
 
 
 class TransitionPayloadSerializer(serializers.Serializer[None]):
@@ -152,6 +157,11 @@ class TransitionPayloadSerializer(serializers.Serializer[None]):
     close_notes = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
     sub_status = serializers.ChoiceField(choices=SUB_STATUS_CHOICES, required=False)
     assignee = IdField(required=False)
+    expected_updated_at = serializers.DateTimeField(
+        required=False,
+        help_text="Optional: the case's `updated_at` as you last read it. If the case changed "
+        "since, nothing is done and the answer is 409 (someone else got there first).",
+    )
 
 
 class RepeatSerializer(serializers.Serializer[None]):

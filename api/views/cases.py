@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
-from api.filters import CaseFilter
+from api.filters import CaseFilter, CaseSearchFilter
 from api.permissions import acting_user
 from api.serializers.attachments import AttachmentSerializer, AttachmentUploadSerializer
 from api.serializers.cases import (
@@ -41,6 +41,7 @@ from api.serializers.fields import ID_PATTERN, TRANSITION_CHOICES
 from api.serializers.follow_up import SurveySerializer
 from cases.errors import NotVisible
 from cases.models import Case
+from cases.search import SEARCHED_FIELDS
 from cases.selectors import (
     case_attachments_prefetch,
     cases_visible_to,
@@ -102,8 +103,8 @@ class CaseViewSet(
 ):
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
-    filter_backends = (DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter)
-    search_fields = ("subject", "description", "reference")
+    filter_backends = (DjangoFilterBackend, CaseSearchFilter, filters.OrderingFilter)
+    search_fields = SEARCHED_FIELDS
     ordering_fields = ("created_at", "updated_at", "priority", "status_changed_at")
     ordering = ("-created_at", "-id")
     http_method_names = ("get", "post", "patch", "delete", "head", "options")
@@ -149,9 +150,15 @@ class CaseViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         changes = self._payload(CaseUpdateSerializer, kwargs["pk"])
+        expected = changes.pop("expected_updated_at", None)
         if isinstance(request.data, dict) and "status" in request.data:
             changes["status"] = request.data["status"]  # refused by the service: 400
-        case = case_update(case_id=int(kwargs["pk"]), actor=acting_user(request), changes=changes)
+        case = case_update(
+            case_id=int(kwargs["pk"]),
+            actor=acting_user(request),
+            changes=changes,
+            expected_updated_at=expected,
+        )
         return self._answer(case)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:

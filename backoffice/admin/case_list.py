@@ -89,7 +89,8 @@ class DeletedFilter(admin.SimpleListFilter):
 
 def unusable_parameters(query: QueryDict, date_field: str) -> list[str]:
     """The parameters whose values no filter can take: any with a NUL byte (PostgreSQL refuses
-    them in a query), and date-hierarchy parts that are not a day of the calendar."""
+    them in a query), and year, month or day lookups (old date-hierarchy links) that are not a
+    day of the calendar."""
     bad = []
     for key, values in query.lists():
         if any("\x00" in value for value in values) or "\x00" in key:

@@ -20,6 +20,7 @@ from backoffice.admin.case_list import (
     unusable_parameters,
     workflow_label,
 )
+from backoffice.admin.paging import CappedCountPaginator
 from backoffice.admin.site import ManagerPermissions
 from backoffice.admin.transitions import transition_buttons, transition_view
 from cases.errors import InvalidInput, ServiceError
@@ -139,10 +140,16 @@ class CaseAdmin(ManagerPermissions, admin.ModelAdmin[Case]):
         "priority",
         "channel",
         "queue",
+        # Not a date hierarchy: its year links read every case's date (DISTINCT over the
+        # table) on every page.
+        "created_at",
     )
     list_select_related = ("assignee", "queue", "requester", "organization")
     search_fields = ("reference", "subject")
-    date_hierarchy = "created_at"
+    # The newest first by id, which its primary key serves for live and deleted cases alike (the
+    # date index holds live cases only); ids follow creation.
+    ordering = ("-id",)
+    paginator = CappedCountPaginator
     show_full_result_count = False
     inlines = (CommentInline, HistoryInline)
     actions = ("restore_cases",)

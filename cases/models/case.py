@@ -115,6 +115,22 @@ class Case(FSMModelMixin, models.Model):
                 name="case_alive_created_idx",
             ),
             models.Index(fields=["-updated_at"], name="case_updated_idx"),
+            # The agent lists' sortable columns that an index can serve (agent.lists.SORTS).
+            models.Index(
+                fields=["priority", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="case_alive_priority_idx",
+            ),
+            models.Index(
+                fields=["status", "sub_status", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="case_alive_status_idx",
+            ),
+            models.Index(
+                fields=["first_response_due_at", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="case_alive_first_response_idx",
+            ),
             models.Index(fields=["status", "-created_at"], name="case_status_idx"),
             models.Index(fields=["queue", "status"], name="case_queue_status_idx"),
             models.Index(fields=["workflow", "status"], name="case_workflow_status_idx"),

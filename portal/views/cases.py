@@ -2,12 +2,12 @@
 Everything the list shows lives in the query string, so any view of it can be bookmarked."""
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cases.models import Queue
+from cases.search import cases_matching, search_condition
 from portal.access import customer_of, customer_only, portal_cases
 from portal.forms import CaseFilterForm
 from portal.lists import TABS, tab_condition, tab_named
@@ -29,13 +29,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["queue"] is not None:
             cases = cases.filter(queue_id=form.cleaned_data["queue"])
             filtered = True
-        search = form.cleaned_data["q"].strip()
-        if search:
-            cases = cases.filter(
-                Q(reference__icontains=search)
-                | Q(subject__icontains=search)
-                | Q(description__icontains=search)
-            )
+        search = form.cleaned_data["q"]
+        if search_condition(search) is not None:
+            cases = cases_matching(cases, search)
             filtered = True
     cases = cases.select_related("queue").order_by("-updated_at", "-id")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -102,3 +102,25 @@ def test_the_case_list_takes_a_constant_number_of_queries(
         response = manager_client.get("/admin/cases/case/")
     assert response.status_code == 200
     assert len(shown(response)) == count
+
+
+@pytest.mark.django_db
+def test_the_count_stops_at_its_cap_and_says_so(manager_client, make_case, monkeypatch):
+    monkeypatch.setattr("backoffice.admin.paging.CappedCountPaginator.cap", 2)
+    for subject in ("Alpha", "Beta", "Gamma"):
+        make_case(subject=subject)
+
+    page = manager_client.get("/admin/cases/case/").content.decode()
+    filtered = manager_client.get("/admin/cases/case/?q=Gamma").content.decode()
+
+    assert "more than 2 cases" in page
+    assert "1 case" in filtered and "more than" not in filtered
+
+
+@pytest.mark.django_db
+def test_the_newest_case_comes_first(manager_client, make_case):
+    first, second = make_case(subject="First"), make_case(subject="Second")
+    listed = [
+        case.pk for case in manager_client.get("/admin/cases/case/").context["cl"].result_list
+    ]
+    assert listed == [second.pk, first.pk]

@@ -3,6 +3,9 @@
 import pytest
 from django.db import connection
 
+from agent.lists import DEFAULT_TAB, ordered
+from cases.models import Case
+
 
 @pytest.mark.postgres
 @pytest.mark.django_db
@@ -29,3 +32,26 @@ def test_the_list_reads_a_partial_index_of_live_cases():
         constraints = connection.introspection.get_constraints(cursor, "cases_case")
 
     assert constraints["case_alive_created_idx"]["index"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_needs_response_list_walks_an_index_in_its_own_order():
+    """agent.lists.ordered sorts Needs response by these columns; the index must follow it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'case_needs_response_idx'"
+        )
+        (definition,) = cursor.fetchone()
+    query = str(ordered(Case.objects.alive(), DEFAULT_TAB, "").query)
+
+    columns = (
+        "first_responded_at NULLS FIRST, first_response_due_at, created_at, id) "
+        "WHERE (deleted_at IS NULL)"
+    )
+    assert columns in definition
+    assert query.endswith(
+        'ORDER BY "cases_case"."first_responded_at" ASC NULLS FIRST, '
+        '"cases_case"."first_response_due_at" ASC NULLS LAST, '
+        '"cases_case"."created_at" ASC, "cases_case"."id" ASC'
+    )
