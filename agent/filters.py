@@ -13,6 +13,7 @@ from django_filters.fields import ModelChoiceField
 from cases.models import Case, Organization, Priority, Queue, User
 from cases.roles import Role
 from cases.search import cases_matching
+from web.forms import Select
 from workflows.metadata import all_workflows
 
 
@@ -78,32 +79,46 @@ class CaseFilter(django_filters.FilterSet):
     and created and updated ranges (dates, both ends included)."""
 
     queue = django_filters.ModelChoiceFilter(
-        label=_("Queue"), queryset=Queue.objects.order_by("name"), empty_label=_("All queues")
+        label=_("Queue"),
+        queryset=Queue.objects.order_by("name"),
+        empty_label=_("All queues"),
+        widget=Select,
     )
     workflow = django_filters.ChoiceFilter(
-        label=_("Workflow"), choices=workflow_choices, empty_label=_("All workflows")
+        label=_("Workflow"),
+        choices=workflow_choices,
+        empty_label=_("All workflows"),
+        widget=Select,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=status_choices, empty_label=_("Any status")
+        label=_("Status"),
+        choices=status_choices,
+        empty_label=_("Any status"),
+        widget=Select,
     )
     sub_status = django_filters.ChoiceFilter(
-        label=_("Sub-status"), choices=sub_status_choices, empty_label=_("Any sub-status")
+        label=_("Sub-status"),
+        choices=sub_status_choices,
+        empty_label=_("Any sub-status"),
+        widget=Select,
     )
     priority = django_filters.ChoiceFilter(
         label=_("Priority"),
         choices=[(str(value), label) for value, label in reversed(Priority.choices)],
         empty_label=_("Any priority"),
+        widget=Select,
     )
     assignee = PersonChoiceFilter(
-        label=_("Assignee"), queryset=staff_members(), empty_label=_("Anyone")
+        label=_("Assignee"), queryset=staff_members(), empty_label=_("Anyone"), widget=Select
     )
     organization = django_filters.ModelChoiceFilter(
         label=_("Organization"),
         queryset=Organization.objects.order_by("name"),
         empty_label=_("All organizations"),
+        widget=Select,
     )
     requester = PersonChoiceFilter(
-        label=_("Requester"), queryset=customers(), empty_label=_("Anyone")
+        label=_("Requester"), queryset=customers(), empty_label=_("Anyone"), widget=Select
     )
     q = django_filters.CharFilter(
         label=_("Search"),

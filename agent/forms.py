@@ -5,21 +5,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from agent.filters import customers
 from agent.lists import transition_choices
-from cases.errors import InvalidInput
 from cases.models import Channel, Priority, Queue, User
 from cases.text import MAX_NAME, MAX_SUBJECT, MAX_TEXT
+from web.forms import MARKDOWN_HINT, Select, attachments_field
 
 ME = "me"
 CHANNELS = [Channel.PHONE, Channel.EMAIL, Channel.CHAT, Channel.AGENT]
-FILES_AGAIN = _("Files are not kept when a form has errors: please choose them again.")
-SERVICE_FIELDS = {"files": "attachments", "attachment": "attachments"}
 
 
 def person_label(user: User) -> str:
@@ -33,7 +28,7 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("assign", "assign"), ("priority", "priority"), ("transition", "transition")]
     )
-    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False, widget=Select)
     priority = forms.TypedChoiceField(
         label=_("New priority"),
         choices=[
@@ -43,8 +38,9 @@ class BulkForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
+        widget=Select,
     )
-    transition = forms.ChoiceField(label=_("Transition"), required=False)
+    transition = forms.ChoiceField(label=_("Transition"), required=False, widget=Select)
     note = forms.CharField(label=_("Note"), max_length=MAX_TEXT, required=False)
 
     def __init__(
@@ -75,27 +71,6 @@ class BulkForm(forms.Form):
         return data
 
 
-class MultipleFileInput(forms.FileInput):
-    """A file input that takes several files at once (`<input type=file multiple>`)."""
-
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files, cleaned one by one into a list (empty when none was chosen)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list["UploadedFile[bytes]"]:
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(file, initial) for file in files]
-
-
 class RequesterField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A customer, named with their organization ("Alice Martin — Acme")."""
 
@@ -119,7 +94,7 @@ class CaseForm(forms.Form):
         max_length=MAX_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("You can use Markdown: **bold**, *italic*, lists, `code` and links."),
+        help_text=MARKDOWN_HINT,
     )
     priority = forms.TypedChoiceField(
         label=_("Priority"),
@@ -133,22 +108,7 @@ class CaseForm(forms.Form):
         initial=Channel.PHONE,
         help_text=_("How the customer reached you."),
     )
-    attachments = MultipleFileField(label=_("Attachments"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = _("Up to %(count)d files of %(size)s each.") % {
-            "count": settings.ATTACHMENTS_MAX_FILES,
-            "size": filesizeformat(settings.ATTACHMENTS_MAX_SIZE),
-        }
-
-
-def add_service_errors(form: forms.Form, error: InvalidInput) -> None:
-    """Each field error of a service's refusal beside the field it names; the others on top."""
-    for name, messages in error.errors.items():
-        field = SERVICE_FIELDS.get(name, name)
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
+    attachments = attachments_field()
 
 
 class SavedReplyForm(forms.Form):

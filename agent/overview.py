@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from agent.access import listed_cases
-from cases.models import Case, Survey, User
+from cases.models import Case, Queue, Survey, User
 from cases.roles import role_of
 from workflows.metadata import closed_cases, describe
 
@@ -86,18 +86,21 @@ class QueueStatuses:
 
 def open_by_status(cases: QuerySet[Case]) -> list[QueueStatuses]:
     """Open cases per queue and status (statuses in their workflow's order), in one query."""
+    # Grouped by the queue's id alone, its name read apart: with the name in the GROUP BY,
+    # PostgreSQL sorted every open case (on disk, at a million) instead of hashing a few groups.
     rows = (
         cases.exclude(closed_cases())
-        .values("queue_id", "queue__name", "workflow", "status", "sub_status")
+        .values("queue_id", "workflow", "status", "sub_status")
         .annotate(cases=Count("id"))
-        .order_by("queue__name", "queue_id")
+        .order_by()
     )
-    # queue -> (workflow, status) -> side -> cases, in the order the queues came.
+    names = dict(Queue.objects.values_list("id", "name"))
+    # queue -> (workflow, status) -> side -> cases, the queues by name.
     queues: dict[tuple[int, str], dict[tuple[str, str], dict[str | None, int]]] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda row: (names.get(row["queue_id"], ""), row["queue_id"])):
         info = describe(row["workflow"])
         side = info.waiting_on(row["status"], row["sub_status"])
-        statuses = queues.setdefault((row["queue_id"], row["queue__name"]), {})
+        statuses = queues.setdefault((row["queue_id"], names.get(row["queue_id"], "")), {})
         sides = statuses.setdefault((row["workflow"], row["status"]), defaultdict(int))
         sides[side] += row["cases"]
     result = []
@@ -380,7 +383,7 @@ def overview_shown_to(user: User) -> Overview:
 
 
 def overview_for(user: User, now: datetime | None = None) -> Overview:
-    """Every section of the page for this reader: seven queries, whatever the number of cases."""
+    """Every section of the page for this reader: eight queries, whatever the number of cases."""
     now = now or timezone.now()
     period = last_days(now)
     cases = listed_cases(user)

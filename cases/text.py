@@ -1,6 +1,7 @@
 """Limits on what people type, the one check of a text field that every writer uses, and the one
 way their Markdown becomes HTML."""
 
+from functools import lru_cache
 from importlib.util import find_spec
 
 import nh3
@@ -54,7 +55,9 @@ _sanitizer = nh3.Cleaner(
 )
 
 
+@lru_cache(maxsize=1024)
 def render_markdown(text: str) -> SafeString:
     """`text` (a description, a reply, a note) as sanitized HTML, safe to put in a page or an
-    email as it is."""
+    email as it is. The same text always gives the same HTML, so the last thousand are kept: a
+    case page shows the same conversation on every visit and every poll."""
     return mark_safe(_sanitizer.clean(_markdown.render(text)))

@@ -156,6 +156,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # instead of failing at once when a read turns into a write; and the automations' "lock,
     # re-check, act" holds on SQLite too.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it pays off on long analytical queries, and cost 160 ms of the
+    # overview's 1.5 s aggregate at a million cases while saving nothing on the pages' short ones.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "cases.User"

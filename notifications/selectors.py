@@ -34,4 +34,6 @@ def notifications_of_case(user: User, case: Case) -> QuerySet[Notification]:
     (a customer sees their own in-app list instead)."""
     if not is_staff_role(role_of(user)):
         raise Forbidden("Only agents and managers see a case's notifications.")
-    return case.notifications.order_by("scheduled_for", "id")
+    # Not `case.notifications`: on a case read with `with_upcoming` that manager starts from the
+    # prefetched rows' query, which holds the timers' kinds only.
+    return Notification.objects.filter(case=case).order_by("scheduled_for", "id")

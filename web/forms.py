@@ -1,12 +1,18 @@
 """Form pieces every entrance shares (the portal, the agent workspace): several files in one
-input, and the services' refusals put back beside the fields that caused them."""
+input, a select that renders fast, and the services' refusals put back beside the fields that
+caused them."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.renderers import BaseRenderer
+from django.forms.utils import flatatt
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from cases.errors import InvalidInput
@@ -16,6 +22,47 @@ FILES_AGAIN = _("Files are not kept when a form has errors: please choose them a
 
 # The services name some fields differently from the forms that feed them.
 SERVICE_FIELDS = {"files": "attachments", "attachment": "attachments"}
+
+
+class Select(forms.Select):
+    """Django's select with the same markup, written in Python rather than through a template
+    per option: the case list's filters and bulk actions hold a few hundred options (every agent,
+    customer, organization and status), and templating them was a third of the page's time."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = format_html_join("", "{}", ((part,) for part in self._groups(widget)))
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', widget["name"], flatatt(widget["attrs"]), groups
+        )
+
+    @staticmethod
+    def _groups(widget: dict[str, Any]) -> Iterator[SafeString]:
+        for group_name, options, _index in widget["optgroups"]:
+            rendered = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>',
+                (
+                    (
+                        "" if option["value"] is None else option["value"],
+                        flatatt(option["attrs"]),
+                        option["label"],
+                    )
+                    for option in options
+                ),
+            )
+            if group_name:
+                yield format_html(
+                    '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered
+                )
+            else:
+                yield rendered
 
 
 class MultipleFileInput(forms.FileInput):

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agent.access import case_url, staff_of, staff_only
-from agent.forms import FILES_AGAIN, CaseForm, add_service_errors
+from agent.forms import CaseForm
 from cases.errors import InvalidInput, ServiceError
 from services.cases import case_create
+from web.forms import FILES_AGAIN, add_service_errors
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agent.access import staff_of, staff_only
-from agent.forms import add_service_errors
 from agent.releases import (
     AddCaseForm,
     ReleaseForm,
@@ -32,6 +31,7 @@ from cases.models import Release, User
 from services.releases import release_add_case as add_case_to_release
 from services.releases import release_create
 from web.confirmation import carried_fields, is_confirmed
+from web.forms import add_service_errors
 from workflows.services import deliver_release
 
 DELIVER = gettext_lazy("Deliver release")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agent.access import staff_of, staff_only
-from agent.forms import SavedReplyForm, add_service_errors
+from agent.forms import SavedReplyForm
 from cases.errors import Forbidden, InvalidInput, NotVisible
 from cases.models import SavedReply, User
 from cases.selectors import saved_replies_for
@@ -20,6 +20,7 @@ from services.saved_replies import (
     saved_reply_get_for_change,
     saved_reply_update,
 )
+from web.forms import add_service_errors
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,7 @@
 """Template tags every page uses: times, people and status pills (`{% load web %}`)."""
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django import template
 from django.contrib.auth.models import AbstractBaseUser
@@ -8,8 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -38,6 +39,18 @@ def _relative(value: datetime, now: datetime) -> str:
     return (_("in %(span)s") if future else _("%(span)s ago")) % {"span": span}
 
 
+@lru_cache(maxsize=4096)
+def _formatted(local: datetime, style: str, language: str | None) -> str:
+    """A local time to the minute in one of the formats, once per minute, format and language
+    (`language` is the cache's key: date_format reads the active one): a list formats the same
+    few minutes over and over, and Django's formatter is slow next to a dictionary."""
+    return date_format(local, style)
+
+
+def _format(local: datetime, style: str) -> str:
+    return _formatted(local.replace(second=0, microsecond=0), style, get_language())
+
+
 @register.simple_tag(name="time")
 def time_tag(value: datetime | None, style: str = "relative") -> SafeString | str:
     """`<time>` in the reader's time zone, its exact moment as the title.
@@ -50,11 +63,11 @@ def time_tag(value: datetime | None, style: str = "relative") -> SafeString | st
         return ""
     local = timezone.localtime(value)
     iso = value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    exact = date_format(local, EXACT_FORMAT)
+    exact = _format(local, EXACT_FORMAT)
     if style == "date":
-        text = date_format(local, DATE_FORMAT)
+        text = _format(local, DATE_FORMAT)
     elif style == "datetime":
-        text = date_format(local, DATETIME_FORMAT)
+        text = _format(local, DATETIME_FORMAT)
     else:
         now = timezone.now()
         if abs(now - value) < RELATIVE_LIMIT:
@@ -64,7 +77,7 @@ def time_tag(value: datetime | None, style: str = "relative") -> SafeString | st
                 exact,
                 _relative(value, now),
             )
-        text = date_format(local, DATE_FORMAT)
+        text = _format(local, DATE_FORMAT)
     return format_html('<time datetime="{}" title="{}">{}</time>', iso, exact, text)
 
 
