@@ -83,7 +83,11 @@ class CaseForm(forms.Form):
     """New case on a customer's behalf."""
 
     requester = RequesterField(
-        label=_("Requester"), queryset=customers(), empty_label=_("Choose a customer")
+        label=_("Requester"),
+        queryset=customers(),
+        empty_label=_("Choose a customer"),
+        # app.js puts a search box above it that narrows the options as one types.
+        widget=Select(attrs={"data-searchable": _("Search customers")}),
     )
     queue = forms.ModelChoiceField(
         label=_("Queue"), queryset=Queue.objects.order_by("name"), empty_label=_("Choose a queue")

@@ -7,6 +7,10 @@
  *   ([data-dialog-close]) and Escape close it and nothing is sent. Without JavaScript the
  *   button submits at once and the server answers with a confirmation page.
  * - Relative times (<time data-relative>, from the `time` tag) stay fresh on a page left open.
+ * - Searchable selects (select[data-searchable="<label>"], New case's Requester): a search box
+ *   with that label goes above the select and keeps only the options whose text holds every
+ *   word typed; when the chosen option is filtered out, the first one left is chosen. Without
+ *   JavaScript, the plain select.
  * - Saved replies (templates/agent/_case_saved_replies.html): an Insert button with
  *   data-saved-reply-text puts that text into the textarea named by data-saved-reply-target, at
  *   the cursor, instead of asking for the page again with the Reply box filled in.
@@ -225,4 +229,44 @@
 
   poll();
   window.setInterval(poll, 10 * 1000);
+})();
+
+// Searchable selects: see the top of this file.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    var box = document.createElement("div");
+    box.className = "searchable";
+    var label = document.createElement("label");
+    label.className = "searchable__label";
+    label.htmlFor = select.id + "_search";
+    label.textContent = select.getAttribute("data-searchable");
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = select.id + "_search";
+    input.autocomplete = "off";
+    input.setAttribute("aria-controls", select.id);
+    box.appendChild(label);
+    box.appendChild(input);
+    select.parentNode.insertBefore(box, select);
+    var options = Array.prototype.slice.call(select.options).filter(function (option) {
+      return option.value !== "";
+    });
+
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = options.filter(function (option) {
+        var text = option.text.toLowerCase();
+        var match = words.every(function (word) {
+          return text.indexOf(word) !== -1;
+        });
+        option.hidden = !match;
+        return match;
+      });
+      var chosen = select.options[select.selectedIndex];
+      if (shown.length && (!chosen || chosen.hidden || chosen.value === "")) {
+        select.value = shown[0].value;
+      }
+    });
+  });
 })();

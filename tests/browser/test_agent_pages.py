@@ -1,5 +1,6 @@
 """The agent workspace's pages pass axe (no serious or critical violation) and do not scroll
-sideways at a phone's width: the case list, a case page and the new case page."""
+sideways at a phone's width: every page of the workspace's navigation, a case page and the new
+case page."""
 
 from tests.browser.browsing import at_phone_width, axe_violations, sideways_scroll, sign_in
 
@@ -14,6 +15,10 @@ def test_the_agent_pages_pass_axe_and_fit_a_phone(page, shot, agent, case_in):
         ("case-list", "/agent/"),
         ("case-page", f"/agent/cases/{case.reference}/"),
         ("new-case", "/agent/cases/new/"),
+        ("releases", "/agent/releases/"),
+        ("overview", "/agent/overview/"),
+        ("saved-replies", "/agent/saved-replies/"),
+        ("updates", "/agent/updates/"),
     ):
         page.goto(url)
         problems += axe_violations(page) + sideways_scroll(page)
