@@ -6,7 +6,10 @@ renders a confirmation page (templates/components/confirmation.html) that posts 
 again with it. Nothing changes until then.
 """
 
-from django.http import HttpRequest
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 CONFIRMED_FIELD = "confirmed"
 
@@ -24,3 +27,29 @@ def carried_fields(request: HttpRequest) -> list[tuple[str, str]]:
         if name not in skipped
         for value in values
     ]
+
+
+def confirmation_page(
+    request: HttpRequest,
+    template: str,
+    *,
+    label: str,
+    text: str,
+    danger: bool = False,
+    **context: Any,
+) -> HttpResponse:
+    """Without JavaScript (no <dialog>), "are you sure?" is a page of its own (`template`,
+    around templates/components/confirmation.html) that posts the same fields to the same URL
+    again, confirmed: `label` names the action ("Close case"), `text` says what it does."""
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "label": label,
+            "text": text,
+            "danger": danger,
+            "action_url": request.path,
+            "fields": carried_fields(request),
+        },
+    )

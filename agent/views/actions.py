@@ -8,7 +8,7 @@ by the service (`expected_updated_at`); a reply is still posted, with the same w
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +22,7 @@ from cases.models import Case, User
 from services.cases import case_delete, case_update
 from services.conversation import comment_post
 from web.case_progress import status_of
-from web.confirmation import carried_fields, is_confirmed
+from web.confirmation import confirmation_page, is_confirmed
 from web.forms import add_service_errors, ask_for_files_again
 from workflows.metadata import describe
 from workflows.registry import as_workflow_case
@@ -73,7 +73,13 @@ def transition(request: HttpRequest, reference: str, name: str) -> HttpResponse:
         and not is_confirmed(request)
         and name in available_transitions(case, user)
     ):
-        return _confirmation(request, case, info.label, str(CONFIRMED_TRANSITIONS[name]))
+        return confirmation_page(
+            request,
+            "agent/case_confirm.html",
+            case=case,
+            label=info.label,
+            text=str(CONFIRMED_TRANSITIONS[name]),
+        )
     try:
         moved = perform_transition(
             case_id=case.pk,
@@ -123,7 +129,14 @@ def delete(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_or_404(user, reference)
     if not is_confirmed(request):
         text = _("The case disappears from the lists; a manager can restore it.")
-        return _confirmation(request, case, _("Delete case"), text, danger=True)
+        return confirmation_page(
+            request,
+            "agent/case_confirm.html",
+            case=case,
+            label=_("Delete case"),
+            text=text,
+            danger=True,
+        )
     try:
         case_delete(case_id=case.pk, actor=user)
     except ServiceError as error:
@@ -135,25 +148,6 @@ def delete(request: HttpRequest, reference: str) -> HttpResponse:
 def _back_to(case: Case, section: str = "") -> HttpResponse:
     url = reverse("agent:case", kwargs={"reference": case.reference})
     return redirect(f"{url}#{section}" if section else url)
-
-
-def _confirmation(
-    request: HttpRequest, case: Case, label: str, text: str, *, danger: bool = False
-) -> HttpResponse:
-    """Without JavaScript (no <dialog>), "are you sure?" is a page of its own that posts the
-    same fields to the same URL again, confirmed."""
-    return render(
-        request,
-        "agent/case_confirm.html",
-        {
-            "case": case,
-            "label": label,
-            "text": text,
-            "danger": danger,
-            "action_url": request.path,
-            "fields": carried_fields(request),
-        },
-    )
 
 
 def _forms_of(forms: Forms) -> list[ReplyForm | ActionsForm | PropertiesForm]:

@@ -30,7 +30,7 @@ from cases.errors import Conflict, InvalidInput, NotVisible, ServiceError
 from cases.models import Release, User
 from services.releases import release_add_case as add_case_to_release
 from services.releases import release_create
-from web.confirmation import carried_fields, is_confirmed
+from web.confirmation import confirmation_page, is_confirmed
 from web.forms import add_service_errors
 from workflows.services import deliver_release
 
@@ -204,18 +204,13 @@ def _refused(
 
 
 def _confirmation(request: HttpRequest, release: Release, count: int) -> HttpResponse:
-    """Without JavaScript (no <dialog>), "are you sure?" is a page of its own that posts to the
-    same URL again, confirmed."""
-    return render(
+    """Without JavaScript, the release page itself asks "are you sure?" (`confirming`)."""
+    return confirmation_page(
         request,
         "agent/release.html",
-        {
-            "release": release,
-            "confirming": True,
-            "deliver_label": DELIVER,
-            "deliver_text": _deliver_text(release, count),
-            "deliver_question": _deliver_question(release),
-            "action_url": request.path,
-            "fields": carried_fields(request),
-        },
+        label=str(DELIVER),
+        text=_deliver_text(release, count),
+        release=release,
+        confirming=True,
+        deliver_question=_deliver_question(release),
     )

@@ -5,7 +5,7 @@ refusal's HTTP status; a case the customer may not see is a 404."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,7 +26,7 @@ from services.cases import case_delete
 from services.conversation import comment_post
 from services.surveys import survey_submit
 from web.case_progress import status_of
-from web.confirmation import carried_fields, is_confirmed
+from web.confirmation import confirmation_page, is_confirmed
 from workflows.metadata import describe
 from workflows.services import available_transitions, perform_transition
 
@@ -70,7 +70,13 @@ def transition(request: HttpRequest, reference: str, name: str) -> HttpResponse:
         and not is_confirmed(request)
         and name in available_transitions(case, user)
     ):
-        return _confirmation(request, case, info.label, str(CONFIRMED_TRANSITIONS[name]))
+        return confirmation_page(
+            request,
+            "portal/confirm.html",
+            case=case,
+            label=info.label,
+            text=str(CONFIRMED_TRANSITIONS[name]),
+        )
     try:
         moved = perform_transition(
             case_id=case.pk, name=name, actor=user, note=form.cleaned_data["note"]
@@ -93,7 +99,14 @@ def delete(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_or_404(portal_cases(user), reference)
     if not is_confirmed(request):
         text = _("The case disappears from your lists; support keeps its history.")
-        return _confirmation(request, case, _("Delete case"), text, danger=True)
+        return confirmation_page(
+            request,
+            "portal/confirm.html",
+            case=case,
+            label=_("Delete case"),
+            text=text,
+            danger=True,
+        )
     try:
         case_delete(case_id=case.pk, actor=user)
     except ServiceError as error:
@@ -128,25 +141,6 @@ def survey(request: HttpRequest, reference: str) -> HttpResponse:
 def _back_to(case: Case, section: str = "") -> HttpResponse:
     url = reverse("portal:case", kwargs={"reference": case.reference})
     return redirect(f"{url}#{section}" if section else url)
-
-
-def _confirmation(
-    request: HttpRequest, case: Case, label: str, text: str, *, danger: bool = False
-) -> HttpResponse:
-    """Without JavaScript (no <dialog>), "are you sure?" is a page of its own that posts the
-    same fields to the same URL again, confirmed."""
-    return render(
-        request,
-        "portal/confirm.html",
-        {
-            "case": case,
-            "label": label,
-            "text": text,
-            "danger": danger,
-            "action_url": request.path,
-            "fields": carried_fields(request),
-        },
-    )
 
 
 def _invalid(request: HttpRequest, user: User, reference: str, forms: Forms) -> HttpResponse:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -20,9 +21,12 @@ PAGE_SIZE = 25
 @customer_only
 def update_list(request: HttpRequest) -> HttpResponse:
     user = customer_of(request)
-    updates = notifications_for(user)
-    page = Paginator(updates, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/updates.html", {"page": page})
+    page = Paginator(notifications_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        (update, reverse("portal:case", kwargs={"reference": update.case.reference}))
+        for update in page.object_list
+    ]
+    return render(request, "portal/updates.html", {"page": page, "rows": rows})
 
 
 @require_POST
