@@ -310,6 +310,22 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # folders are created by helpdesk/celery.py).
 REDIS_URL = env_str("REDIS_URL", "")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost//")
+# The cache holds what the web processes must share and may lose: who has a case open (the agent
+# case page's presence) and the overview's minute. Redis (REDIS_URL, or CACHE_URL for another
+# one) so that every process sees the same; a Redis outage only empties it
+# (helpdesk/cache.py). Without Redis, each process's memory: enough for `make run`'s one process.
+CACHE_URL = env_str("CACHE_URL", REDIS_URL)
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "helpdesk.cache.ForgivingRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "helpdesk-cache",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str | int]
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -58,10 +58,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache (presence, the overview's minute), as a fresh
-    process would."""
+def _empty_cache(settings):
+    """Each test starts with an empty cache of its own process (presence, the overview's
+    minute), as a fresh process would: never the shared Redis one, where parallel tests' cases
+    with the same ids would meet."""
+    settings.CACHES = LOCAL_CACHE
     django_cache.clear()
 
 
