@@ -23,7 +23,7 @@ def status_choices() -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for info in all_workflows():
         for key, label in info.statuses:
-            seen.setdefault(key, label)
+            seen.setdefault(key, str(label))
     return sorted(seen.items(), key=lambda item: item[1])
 
 
@@ -32,12 +32,18 @@ def sub_status_choices() -> list[tuple[str, str]]:
     for info in all_workflows():
         for pairs in info.sub_statuses.values():
             for key, label in pairs:
-                seen.setdefault(key, label)
+                seen.setdefault(key, str(label))
     return sorted(seen.items(), key=lambda item: item[1])
 
 
 def workflow_choices() -> list[tuple[str, str]]:
-    return [(info.key, info.name) for info in all_workflows()]
+    return [(info.key, str(info.name)) for info in all_workflows()]
+
+
+def priority_choices() -> list[tuple[str, str]]:
+    """Most urgent first, in the reader's language (choices are read per form, labels as
+    plain text: a lazy label costs its translation again at every escape)."""
+    return [(str(value), str(label)) for value, label in reversed(Priority.choices)]
 
 
 def staff_members() -> QuerySet[User]:
@@ -104,7 +110,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     priority = django_filters.ChoiceFilter(
         label=_("Priority"),
-        choices=[(str(value), label) for value, label in reversed(Priority.choices)],
+        choices=priority_choices,
         empty_label=_("Any priority"),
         widget=Select,
     )
