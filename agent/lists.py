@@ -1,16 +1,14 @@
-"""The named views of the case lists (tabs), their orderings, the sortable columns, a paginator
-that never counts, and what a row shows (status in words, the first-response state).
+"""The named views of the case lists (tabs), their orderings, the sortable columns, and what a
+row shows (status in words, the first-response state). Pages: `web.paging`.
 
 Everything here is built from the workflows' own declarations (`workflows.metadata`): a fifth
-workflow gets its lists without touching this module. Nothing here queries but the paginator.
+workflow gets its lists without touching this module. Nothing here queries.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
 
-from django.db.models import F, Model, OrderBy, Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -165,48 +163,6 @@ def sort_links(sort: str) -> dict[str, SortLink]:
         else:
             links[key] = SortLink(key, label, key, "")
     return links
-
-
-T = TypeVar("T", bound=Model)
-
-
-class Window(Generic[T]):
-    """One page of a list, read without counting the whole list: it fetches `size + 1` rows, and
-    the extra row only tells that there is a next page. No total is shown (an exact COUNT(*) over
-    a million cases on every page is the slow part of a list), so the pagination says "Page N"
-    with Previous and Next links."""
-
-    def __init__(self, items: QuerySet[T], size: int, number: int) -> None:
-        self.number = max(number, 1)
-        self.size = size
-        start = (self.number - 1) * size
-        fetched = list(items[start : start + size + 1])
-        self.object_list: Sequence[T] = fetched[:size]
-        self.has_next = len(fetched) > size
-        self.has_previous = self.number > 1
-        self.previous_page_number = self.number - 1
-        self.next_page_number = self.number + 1
-        self.start_index = start + 1 if self.object_list else 0
-        self.end_index = start + len(self.object_list)
-
-
-PAGE_SIZES = (25, 50, 100)
-
-
-def page_size_of(value: str | None) -> int:
-    try:
-        size = int(value or "")
-    except ValueError:
-        return PAGE_SIZES[0]
-    return size if size in PAGE_SIZES else PAGE_SIZES[0]
-
-
-def page_number_of(value: str | None) -> int:
-    try:
-        number = int(value or "1")
-    except ValueError:
-        return 1
-    return min(max(number, 1), 100_000)
 
 
 @dataclass(frozen=True)

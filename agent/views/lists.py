@@ -4,7 +4,7 @@ actions on the rows checked (POST), each case through its service on its own.
 
 The page runs a constant number of queries whatever the number of rows: the rows with their
 queue, requester, organization and assignee in one query (a page fetches one row more than it
-shows instead of counting the list: see `agent.lists.Window`), plus the filters' options.
+shows instead of counting the list: see `web.paging`), plus the filters' options.
 """
 
 from django.contrib import messages
@@ -20,11 +20,7 @@ from agent.access import case_url, is_manager, listed_cases, staff_of, staff_onl
 from agent.filters import CaseFilter, staff_members
 from agent.forms import ME, BulkForm, person_label
 from agent.lists import (
-    PAGE_SIZES,
-    Window,
     ordered,
-    page_number_of,
-    page_size_of,
     row_for,
     sort_links,
     tab_condition,
@@ -35,6 +31,7 @@ from cases.errors import ServiceError
 from cases.models import Case, Priority, User
 from cases.selectors import cases_visible_to
 from services.cases import case_update
+from web.paging import PAGE_SIZES, Window, page_number_of, page_size_of
 from workflows.metadata import describe
 from workflows.services import perform_transition
 

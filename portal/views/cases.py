@@ -1,7 +1,6 @@
 """My cases (/portal/): the customer's cases, newest activity first, by tab, queue and search.
 Everything the list shows lives in the query string, so any view of it can be bookmarked."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -12,6 +11,7 @@ from portal.access import customer_of, customer_only, portal_cases
 from portal.forms import CaseFilterForm
 from portal.lists import TABS, tab_condition, tab_named
 from web.case_progress import status_of
+from web.paging import Window, page_number_of
 
 PAGE_SIZE = 25
 
@@ -34,7 +34,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             cases = cases_matching(cases, search)
             filtered = True
     cases = cases.select_related("queue").order_by("-updated_at", "-id")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Window(cases, PAGE_SIZE, page_number_of(request.GET.get("page")))
     rows = [(case, status_of(case)) for case in page.object_list]
     return render(
         request,
