@@ -9,11 +9,11 @@ app_name = "portal"
 urlpatterns = [
     path("", cases.case_list, name="cases"),
     path("cases/new/", new_case.case_new, name="case_new"),
-    path("cases/<str:reference>/", case.case_page, name="case"),
-    path("cases/<str:reference>/reply/", actions.reply, name="reply"),
-    path("cases/<str:reference>/transitions/<str:name>/", actions.transition, name="transition"),
-    path("cases/<str:reference>/delete/", actions.delete, name="delete"),
-    path("cases/<str:reference>/survey/", actions.survey, name="survey"),
+    path("cases/<slug:reference>/", case.case_page, name="case"),
+    path("cases/<slug:reference>/reply/", actions.reply, name="reply"),
+    path("cases/<slug:reference>/transitions/<slug:name>/", actions.transition, name="transition"),
+    path("cases/<slug:reference>/delete/", actions.delete, name="delete"),
+    path("cases/<slug:reference>/survey/", actions.survey, name="survey"),
     path("updates/", updates.update_list, name="updates"),
     path("updates/read/", updates.mark_all_read, name="mark_all_read"),
 ]
