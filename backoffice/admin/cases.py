@@ -209,10 +209,23 @@ class CaseAdmin(ManagerPermissions, admin.ModelAdmin[Case]):
             request, object_id, form_url, {**(extra_context or {}), "transitions": buttons}
         )
 
+    def get_fields(self, request: HttpRequest, obj: Case | None = None) -> tuple[str, ...]:
+        return self._shown_fields()
+
     def get_readonly_fields(
         self, request: HttpRequest, obj: Case | None = None
     ) -> list[str] | tuple[str, ...]:
-        return [field.name for field in Case._meta.fields]
+        return self._shown_fields()
+
+    @staticmethod
+    def _shown_fields() -> tuple[str, ...]:
+        """Every field, read-only; the workflow and the status (with its sub-status) in words."""
+        shown = {"workflow": "workflow_shown", "status": "status_shown"}
+        return tuple(
+            shown.get(field.name, field.name)
+            for field in Case._meta.fields
+            if field.name != "sub_status"
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,6 +3,7 @@
 import pytest
 
 from cases.models import HistoryEntry
+from tests.workflows.walking import walk_to
 
 
 def messages_of(response):
@@ -123,3 +124,12 @@ def test_the_case_page_has_nothing_to_save(manager_client, case):
     page = manager_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
     assert 'name="_save"' not in page
     assert manager_client.post(f"/admin/cases/case/{case.pk}/change/", {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_change_page_shows_the_workflow_and_status_in_words(manager_client, make_case, cast):
+    case = walk_to(make_case("support_center"), "pending", cast)
+    page = manager_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    assert '<div class="readonly">Support center</div>' in page
+    assert '<div class="readonly">Pending: ' in page
+    assert '<div class="readonly">support_center</div>' not in page
