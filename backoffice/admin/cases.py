@@ -27,7 +27,7 @@ from cases.errors import InvalidInput, ServiceError
 from cases.models import Case, Comment, HistoryEntry, Organization, Queue, Release, Survey, User
 from services.cases import case_restore
 from services.releases import release_create
-from workflows.metadata import all_workflows
+from workflows.metadata import all_workflows, describe
 
 
 @admin.register(Organization)
@@ -107,14 +107,28 @@ class CommentInline(ManagerPermissions, admin.TabularInline[Comment, Case]):
 
 
 class HistoryInline(ManagerPermissions, admin.TabularInline[HistoryEntry, Case]):
+    """Each change in the workflow's words ("Start work: New → Work in Progress")."""
+
     model = HistoryEntry
-    fields = ("created_at", "transition", "source", "target", "actor", "actor_role", "note")
+    fields = ("created_at", "change", "actor", "actor_role", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[HistoryEntry]:
+        return super().get_queryset(request).select_related("actor", "case")
+
+    @admin.display(description="change")
+    def change(self, entry: HistoryEntry) -> str:
+        info = describe(entry.case.workflow)
+        statuses = dict(info.statuses)
+        labels = {transition.name: transition.label for transition in info.transitions}
+        source = statuses.get(entry.source, entry.source)
+        target = statuses.get(entry.target, entry.target)
+        return f"{labels.get(entry.transition, entry.transition)}: {source} → {target}"
 
 
 @admin.register(Case)
