@@ -131,6 +131,11 @@ class Case(FSMModelMixin, models.Model):
                 condition=Q(deleted_at__isnull=True),
                 name="case_alive_first_response_idx",
             ),
+            models.Index(
+                fields=["subject", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="case_alive_subject_idx",
+            ),
             models.Index(fields=["status", "-created_at"], name="case_status_idx"),
             models.Index(fields=["queue", "status"], name="case_queue_status_idx"),
             models.Index(fields=["workflow", "status"], name="case_workflow_status_idx"),

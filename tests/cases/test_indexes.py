@@ -55,3 +55,18 @@ def test_the_needs_response_list_walks_an_index_in_its_own_order():
         '"cases_case"."first_response_due_at" ASC NULLS LAST, '
         '"cases_case"."created_at" ASC, "cases_case"."id" ASC'
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_sortable_columns_have_their_indexes_on_postgresql():
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "cases_case")
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'case_alive_first_response_desc_idx'"
+        )
+        (descending,) = cursor.fetchone()
+
+    for name in ("priority", "status", "first_response", "subject"):
+        assert constraints[f"case_alive_{name}_idx"]["index"]
+    assert "first_response_due_at DESC NULLS LAST, id DESC" in descending
