@@ -221,13 +221,14 @@ def row_for(case: Case, url: str, now: datetime) -> Row:
     info = describe(case.workflow)
     statuses = dict(info.statuses)
     sub_statuses = dict(info.sub_statuses.get(case.status, ()))
+    # Plain text, not lazy translations: the template would translate each again on every use.
     return Row(
         case=case,
         url=url,
-        status=statuses.get(case.status, case.status),
-        sub_status=sub_statuses.get(case.sub_status, case.sub_status),
-        waiting_on=info.waiting_on(case.status, case.sub_status) or "",
-        priority=Priority(case.priority).label,
+        status=str(statuses.get(case.status, case.status)),
+        sub_status=str(sub_statuses.get(case.sub_status, case.sub_status)),
+        waiting_on=str(info.waiting_on(case.status, case.sub_status) or ""),
+        priority=str(Priority(case.priority).label),
         first_response=first_response(case, now),
     )
 
