@@ -9,20 +9,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.errors import Conflict
-from cases.models import Attachment, Case, Comment, HistoryEntry, Release, SavedReply, User
-from cases.roles import is_staff_role, role_of, roles_held
+from cases.models import Case, Comment, HistoryEntry, Release, SavedReply, User
+from cases.roles import role_of
 from notifications.models import Notification
 from services.saved_replies import saved_reply_fill
 from web.case_progress import StatusView, Step, next_steps, status_label, status_of, steps_taken
+from web.conversation import Message, conversation, reply_refusal
 from workflows.base import WorkflowCase
 from workflows.declarations import ASSIGNEE, CLOSE_NOTES, NOTE, PAYLOAD_FIELDS, SUB_STATUS
 from workflows.metadata import WorkflowInfo, describe
 from workflows.registry import as_workflow_case
-from workflows.services import available_transitions, refuse_update
+from workflows.services import available_transitions
 from workflows.timers import upcoming
 
 # The actions that ask "are you sure?" first, with what the question adds.
@@ -30,26 +29,6 @@ CONFIRMED_TRANSITIONS = {
     "close": _("The case is closed for the customer too."),
 }
 ASSIGN_TO_ME = "assign_to_me"
-
-
-@dataclass(frozen=True)
-class File:
-    url: str
-    name: str
-    size: int
-
-
-@dataclass(frozen=True)
-class Message:
-    """One item of the conversation; `internal`: an internal note (staff only)."""
-
-    author: User | None
-    from_support: bool
-    at: datetime
-    body: str
-    attachments: Sequence[File]
-    internal: bool = False
-    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,14 +157,14 @@ def present_case(
         plans=[(plan["action"], plan["at"]) for plan in upcoming(case, now)],
         steps=steps_taken(case, info, history),
         next_steps=next_steps(case, info),
-        conversation=_conversation(case, comments, history, info),
+        conversation=conversation(case, user, info, comments, history),
         history=[_change(entry, info) for entry in history],
-        reply_refusal=_reply_refusal(flow, user),
+        reply_refusal=reply_refusal(flow, user),
         actions=actions,
         payload_fields=[f for f in PAYLOAD_FIELDS if any(f in a.fields for a in actions)],
         sub_statuses=_sub_statuses(info, actions),
         may_set_assignee=flow.may_set_assignee(role),
-        deletable=_deletable(flow, role),
+        deletable=not flow.is_deleted and flow.may_delete(role),
         first_response=FirstResponse(
             case.first_response_due_at, case.first_responded_at, case.first_response_breached_at
         ),
@@ -227,72 +206,6 @@ def _sub_statuses(info: WorkflowInfo, actions: Sequence[Action]) -> list[tuple[s
     return choices
 
 
-def _conversation(
-    case: Case,
-    comments: Sequence[Comment],
-    history: Sequence[HistoryEntry],
-    info: WorkflowInfo,
-) -> list[Message]:
-    """The description, the replies and internal notes, and the notes transitions carried,
-    oldest first."""
-    messages = []
-    own: Sequence[Attachment] = case.own_attachments  # type: ignore[attr-defined]
-    if case.description or own:
-        messages.append(
-            Message(
-                author=case.requester,
-                from_support=is_staff_role(role_of(case.requester)),
-                at=case.created_at,
-                body=case.description,
-                attachments=[_file(attachment) for attachment in own],
-                title=str(_("Description")),
-            )
-        )
-    posted = {
-        (entry.actor_id, entry.created_at): transition.label
-        for entry in history
-        if (transition := info.transition(entry.transition)) and transition.rules.posted_as_reply
-    }
-    for comment in comments:
-        messages.append(
-            Message(
-                author=comment.author,
-                from_support=is_staff_role(role_of(comment.author)),
-                at=comment.created_at,
-                body=comment.body,
-                attachments=[_file(attachment) for attachment in comment.attachments.all()],
-                internal=comment.internal,
-                title=posted.get((comment.author_id, comment.created_at), ""),
-            )
-        )
-    for entry in history:
-        transition = info.transition(entry.transition)
-        if transition is not None and transition.rules.posted_as_reply:
-            continue
-        if entry.note:
-            messages.append(
-                Message(
-                    author=entry.actor,
-                    from_support=is_staff_role(entry.actor_role),
-                    at=entry.created_at,
-                    body=entry.note,
-                    attachments=(),
-                    internal=entry.note_internal,
-                    title=transition.label if transition else entry.transition,
-                )
-            )
-    messages.sort(key=lambda message: message.at)
-    return messages
-
-
-def _file(attachment: Attachment) -> File:
-    return File(
-        url=reverse("attachment", args=[attachment.pk, attachment.filename]),
-        name=attachment.filename,
-        size=attachment.size,
-    )
-
-
 def _change(entry: HistoryEntry, info: WorkflowInfo) -> Change:
     transition = info.transition(entry.transition)
     return Change(
@@ -304,24 +217,6 @@ def _change(entry: HistoryEntry, info: WorkflowInfo) -> Change:
         note=entry.note,
         note_internal=entry.note_internal,
     )
-
-
-def _reply_refusal(flow: WorkflowCase, user: User) -> str | None:
-    try:
-        refuse_update(flow, user)
-    except Conflict as refusal:
-        return refusal.detail
-    return None
-
-
-def _deletable(flow: WorkflowCase, role: str) -> bool:
-    if flow.is_deleted:
-        return False
-    rules = flow.deletable_from
-    if rules is None:
-        return False
-    statuses = next((rules[held] for held in roles_held(role) if held in rules), frozenset())
-    return flow.status in statuses
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.errors import Conflict
-from cases.models import Attachment, Case, Comment, HistoryEntry, Survey, User
-from cases.roles import Role, is_staff_role, role_of, roles_held
-from cases.selectors import history_note_visible_to
+from cases.models import Case, Comment, HistoryEntry, Survey, User
+from cases.roles import Role, role_of
 from web.case_progress import StatusView, Step, next_steps, status_label, status_of, steps_taken
+from web.conversation import Message, conversation, reply_refusal
 from workflows.base import WorkflowCase
 from workflows.declarations import NOTE
 from workflows.metadata import TransitionInfo, WorkflowInfo, describe
 from workflows.registry import as_workflow_case
-from workflows.services import available_transitions, refuse_update
+from workflows.services import available_transitions
 from workflows.timers import upcoming
 
 CUSTOMER = Role.CUSTOMER
@@ -46,29 +44,6 @@ class Plan:
     action: str
     at: datetime
     reply_stops_it: bool
-
-
-@dataclass(frozen=True)
-class File:
-    """An attachment as components/attachments.html draws it: a download link named by the
-    file's own name."""
-
-    url: str
-    name: str
-    size: int
-
-
-@dataclass(frozen=True)
-class Message:
-    """One item of the conversation: the description, a public reply, or the message a
-    transition carried (`title` is then the transition's label)."""
-
-    author: User | None
-    from_support: bool
-    at: datetime
-    body: str
-    attachments: Sequence[File]
-    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,12 +125,12 @@ def present_case(
         moves=_moves(flow, info, actions),
         steps=steps_taken(case, info, history),
         next_steps=next_steps(case, info),
-        conversation=_conversation(case, user, info, comments, history),
+        conversation=conversation(case, user, info, comments, history),
         history=[_change(entry, info) for entry in history],
-        reply_refusal=_reply_refusal(flow, user),
+        reply_refusal=reply_refusal(flow, user),
         actions=actions,
         note_required_for=[action.label for action in actions if action.note_required],
-        deletable=_deletable(flow, role),
+        deletable=flow.may_delete(role),
         follow_up_label=str(FOLLOW_UP_LABELS.get(case.workflow, DEFAULT_FOLLOW_UP_LABEL))
         if closed and definition.repeatable
         else None,
@@ -224,78 +199,6 @@ def _always_there(transition: TransitionInfo, open_statuses: set[str]) -> bool:
     return open_statuses <= set(transition.sources)
 
 
-def _conversation(
-    case: Case,
-    user: User,
-    info: WorkflowInfo,
-    comments: Sequence[Comment],
-    history: Sequence[HistoryEntry],
-) -> list[Message]:
-    """The description, the public replies and the messages transitions carried (a solution
-    kept as close notes, a customer's reason to reject), oldest first. Internal notes are not
-    among `comments` (`comments_visible_to`); an internal history note is dropped here
-    (`history_note_visible_to`)."""
-    messages = []
-    own: Sequence[Attachment] = case.own_attachments  # type: ignore[attr-defined]
-    case_attachments = [_file(attachment) for attachment in own]
-    if case.description or case_attachments:
-        messages.append(
-            Message(
-                author=case.requester,
-                from_support=False,
-                at=case.created_at,
-                body=case.description,
-                attachments=case_attachments,
-                title=str(_("Description")),
-            )
-        )
-    # A transition that posts its message as a reply (a proposed solution, an answer) wrote the
-    # comment with its history row, by the same person at the same moment: the comment is
-    # titled by the transition, and the history row adds nothing more to the conversation.
-    posted = {
-        (entry.actor_id, entry.created_at): transition.label
-        for entry in history
-        if (transition := info.transition(entry.transition)) and transition.rules.posted_as_reply
-    }
-    for comment in comments:
-        messages.append(
-            Message(
-                author=comment.author,
-                from_support=is_staff_role(role_of(comment.author)),
-                at=comment.created_at,
-                body=comment.body,
-                attachments=[_file(attachment) for attachment in comment.attachments.all()],
-                title=posted.get((comment.author_id, comment.created_at), ""),
-            )
-        )
-    for entry in history:
-        transition = info.transition(entry.transition)
-        if transition is not None and transition.rules.posted_as_reply:
-            continue  # its message is the comment titled above
-        note = history_note_visible_to(user, entry)
-        if note:
-            messages.append(
-                Message(
-                    author=entry.actor,
-                    from_support=is_staff_role(entry.actor_role),
-                    at=entry.created_at,
-                    body=note,
-                    attachments=(),
-                    title=transition.label if transition else entry.transition,
-                )
-            )
-    messages.sort(key=lambda message: message.at)
-    return messages
-
-
-def _file(attachment: Attachment) -> File:
-    return File(
-        url=reverse("attachment", args=[attachment.pk, attachment.filename]),
-        name=attachment.filename,
-        size=attachment.size,
-    )
-
-
 def _change(entry: HistoryEntry, info: WorkflowInfo) -> Change:
     return Change(
         source=status_label(info, entry.source),
@@ -303,24 +206,6 @@ def _change(entry: HistoryEntry, info: WorkflowInfo) -> Change:
         actor=entry.actor,
         at=entry.created_at,
     )
-
-
-def _reply_refusal(flow: WorkflowCase, user: User) -> str | None:
-    """Why this customer may not reply now (the workflow's rule, `refuse_update`), or None."""
-    try:
-        refuse_update(flow, user)
-    except Conflict as refusal:
-        return refusal.detail
-    return None
-
-
-def _deletable(flow: WorkflowCase, role: str) -> bool:
-    """Whether the workflow lets this role delete the case in its current status."""
-    rules = flow.deletable_from
-    if rules is None:
-        return False
-    statuses = next((rules[held] for held in roles_held(role) if held in rules), frozenset())
-    return flow.status in statuses
 
 
 def _survey_offered(flow: WorkflowCase, history: Sequence[HistoryEntry]) -> bool:

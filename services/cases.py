@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.errors import Conflict, Forbidden, InvalidInput
 from cases.models import Case, Channel, Organization, Priority, Queue, User
-from cases.roles import Role, is_staff_role, role_of, roles_held
+from cases.roles import Role, is_staff_role, role_of
 from cases.text import MAX_SUBJECT, clean_text
 from notifications.models import Kind
 from services.attachments import atomic_with_files, uploads_checked
@@ -184,13 +184,11 @@ def case_delete(*, case_id: int, actor: User, now: datetime | None = None) -> Wo
         locked = lock_case(case_id, actor)
         if locked.is_deleted:
             raise conflict(locked, actor, "This case is already deleted.")
-        rules = locked.deletable_from
-        if rules is None:
+        if locked.deletable_from is None:
             raise Conflict(f"Cases of the {locked.workflow} workflow cannot be deleted.")
-        held = next((rules[r] for r in roles_held(role) if r in rules), None)
-        if held is None:
+        if locked.deletable_statuses(role) is None:
             raise Forbidden(f"The {role} role may not delete cases.")
-        if locked.status not in held:
+        if not locked.may_delete(role):
             raise conflict(
                 locked, actor, f"The {role} role may not delete a case that is {locked.status}."
             )

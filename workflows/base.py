@@ -12,7 +12,16 @@ class _RuledCase(Protocol):
     """What `WorkflowRules` reads of the case it is mixed into."""
 
     definition: ClassVar[Definition]
+    deletable_from: ClassVar[Mapping[str, frozenset[str]] | None]
     status: str
+
+
+def _deletable_statuses(
+    rules: Mapping[str, frozenset[str]] | None, role: str
+) -> frozenset[str] | None:
+    if rules is None:
+        return None
+    return next((rules[held] for held in roles_held(role) if held in rules), None)
 
 
 class WorkflowRules:
@@ -35,6 +44,18 @@ class WorkflowRules:
         if self.definition.closed_is_final and self.status == self.definition.closed:
             return "A closed case cannot be updated."
         return None
+
+    @classmethod
+    def deletable_statuses(cls, role: str) -> frozenset[str] | None:
+        """The statuses from which `role` may delete a case of this workflow (a manager may what
+        an agent may: `roles_held`); None when it may not delete any."""
+        return _deletable_statuses(cls.deletable_from, role)
+
+    def may_delete(self: _RuledCase, role: str) -> bool:
+        """Whether `role` may delete the case in its current status (the pages offer Delete
+        case when it may; `services.cases.case_delete` says why not otherwise)."""
+        statuses = _deletable_statuses(self.deletable_from, role)
+        return statuses is not None and self.status in statuses
 
     @classmethod
     def may_set_assignee(cls, role: str) -> bool:

@@ -66,7 +66,7 @@ class CustomerServiceCase(WorkflowCase, Case):
     )
     reply_triggers: ClassVar[Triggers] = {CUSTOMER: (ReplyTrigger("customer_update"),)}
     edit_triggers: ClassVar[Triggers] = {CUSTOMER: (ReplyTrigger("customer_update"),)}
-    deletable_from: ClassVar[Mapping[str, frozenset[str]]] = {
+    deletable_from: ClassVar[Mapping[str, frozenset[str]] | None] = {
         AGENT: frozenset({NEW, OPEN, AWAITING_INFO}),
         CUSTOMER: frozenset({RESOLVED}),
     }
