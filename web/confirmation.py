@@ -6,16 +6,31 @@ renders a confirmation page (templates/components/confirmation.html) that posts 
 again with it. Nothing changes until then.
 """
 
+from collections.abc import Collection
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from cases.models import Case, User
+from workflows.services import available_transitions
 
 CONFIRMED_FIELD = "confirmed"
 
 
 def is_confirmed(request: HttpRequest) -> bool:
     return request.POST.get(CONFIRMED_FIELD) == "yes"
+
+
+def transition_asks_first(
+    request: HttpRequest, name: str, asking: Collection[str], case: Case, user: User
+) -> bool:
+    """Whether transition `name` should answer with "are you sure?" now: it is one of the
+    `asking` ones on this side, the form was not confirmed yet, and the transition is available
+    (an unavailable one goes straight to the service, whose refusal says why)."""
+    return (
+        name in asking and not is_confirmed(request) and name in available_transitions(case, user)
+    )
 
 
 def carried_fields(request: HttpRequest) -> list[tuple[str, str]]:

@@ -22,11 +22,11 @@ from cases.models import Case, User
 from services.cases import case_delete, case_update
 from services.conversation import comment_post
 from web.case_progress import status_of
-from web.confirmation import confirmation_page, is_confirmed
+from web.confirmation import confirmation_page, is_confirmed, transition_asks_first
 from web.forms import add_service_errors, ask_for_files_again
 from workflows.metadata import describe
 from workflows.registry import as_workflow_case
-from workflows.services import STALE, available_transitions, perform_transition
+from workflows.services import STALE, perform_transition
 
 
 @require_POST
@@ -68,11 +68,7 @@ def transition(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     form = ActionsForm(request.POST, sub_statuses=sub_statuses, staff=staff)
     if not form.is_valid():
         return _invalid(request, user, reference, Forms(actions=form))
-    if (
-        name in CONFIRMED_TRANSITIONS
-        and not is_confirmed(request)
-        and name in available_transitions(case, user)
-    ):
+    if transition_asks_first(request, name, CONFIRMED_TRANSITIONS, case, user):
         return confirmation_page(
             request,
             "agent/case_confirm.html",

@@ -26,7 +26,7 @@ from services.cases import case_delete
 from services.conversation import comment_post
 from services.surveys import survey_submit
 from web.case_progress import status_of
-from web.confirmation import confirmation_page, is_confirmed
+from web.confirmation import confirmation_page, is_confirmed, transition_asks_first
 from workflows.metadata import describe
 from workflows.services import available_transitions, perform_transition
 
@@ -65,11 +65,7 @@ def transition(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return _invalid(request, user, reference, Forms(actions=form))
-    if (
-        name in CONFIRMED_TRANSITIONS
-        and not is_confirmed(request)
-        and name in available_transitions(case, user)
-    ):
+    if transition_asks_first(request, name, CONFIRMED_TRANSITIONS, case, user):
         return confirmation_page(
             request,
             "portal/confirm.html",
