@@ -91,6 +91,8 @@ def case_create(
             status_changed_at=now,
             created_at=now,
             first_response_due_at=now + queue.first_response_target(priority),
+            # The customer waits for a first answer from the moment the case is opened.
+            awaiting_answer_since=now,
             repeat_of=repeat_of,
         )
         case.save()

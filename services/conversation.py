@@ -17,6 +17,7 @@ from workflows.services import (
     lock_case,
     notify_about,
     refuse_update,
+    stamp_customer_action,
     stamp_support_action,
 )
 
@@ -47,6 +48,7 @@ def comment_post(
             locked.save(update_fields=["updated_at"])
         else:
             stamp_support_action(locked, actor, now, customer_facing=True)
+            stamp_customer_action(locked, actor, now)
             if not is_staff_role(role_of(actor)):
                 locked.customer_replied_at = now
             locked.save()

@@ -19,6 +19,7 @@ from cases.models import Attachment, Case, Comment, HistoryEntry, User
 from cases.roles import is_staff_role, role_of
 from cases.selectors import history_note_visible_to
 from workflows.base import WorkflowCase
+from workflows.declarations import CLOSE_NOTES
 from workflows.metadata import WorkflowInfo
 from workflows.services import refuse_update
 
@@ -46,6 +47,8 @@ class Message:
     attachments: Sequence[File]
     internal: bool = False
     title: str = ""
+    # Close notes the transition gave besides its message (customer_service's solution).
+    close_notes: str = ""
 
 
 def file_of(attachment: Attachment) -> File:
@@ -79,15 +82,15 @@ def conversation(
                 title=str(_("Description")),
             )
         )
-    # A transition that posts its message as a reply (a proposed solution, an answer) wrote the
-    # comment with its history row, by the same person at the same moment: the comment is
-    # titled by the transition, and the history row adds nothing more to the conversation.
-    posted = {
-        (entry.actor_id, entry.created_at): transition.label
-        for entry in history
-        if (transition := info.transition(entry.transition)) and transition.rules.posted_as_reply
-    }
+    # A transition's public message (a proposed solution, an answer, a note) is a comment linked
+    # to its history entry: the comment is titled by the transition, and the entry adds nothing
+    # more to the conversation. Its close notes, when they are not the message itself (the
+    # solution customer_service proposes along with a note), come with it.
+    entries = {entry.comment_id: entry for entry in history if entry.comment_id is not None}
     for comment in comments:
+        entry = entries.get(comment.pk)
+        transition = info.transition(entry.transition) if entry is not None else None
+        close_notes = str(entry.payload.get(CLOSE_NOTES) or "") if entry is not None else ""
         messages.append(
             Message(
                 author=comment.author,
@@ -96,13 +99,14 @@ def conversation(
                 body=comment.body,
                 attachments=[file_of(attachment) for attachment in comment.attachments.all()],
                 internal=comment.internal,
-                title=posted.get((comment.author_id, comment.created_at), ""),
+                title=transition.label if transition is not None else "",
+                close_notes=close_notes if close_notes != comment.body else "",
             )
         )
     for entry in history:
-        transition = info.transition(entry.transition)
-        if transition is not None and transition.rules.posted_as_reply:
+        if entry.comment_id is not None:
             continue  # its message is the comment titled above
+        transition = info.transition(entry.transition)
         note = history_note_visible_to(user, entry)
         if note:
             messages.append(

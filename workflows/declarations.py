@@ -65,10 +65,10 @@ class Rules:
     label: str
     requires: tuple[str, ...] = ()
     staff_requires: tuple[str, ...] = ()
-    # The payload field holding a customer-facing message, which ends the First Response
-    # milestone; `posted_as_reply` also puts it in the conversation as a public reply.
+    # The payload field holding what the transition offers the customer to decide on (the
+    # proposed solution, the answer): the pages show it where the customer decides. Like every
+    # note that is not internal, it is posted in the conversation as a message.
     message: str | None = None
-    posted_as_reply: bool = False
     internal_note: bool = False
     automatic: bool = False
     via_release: bool = False

@@ -6,7 +6,7 @@ of two people acting at once the second sees the first one's result, and the his
 written in the same transaction as the change: a refused or losing transition leaves nothing.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -15,14 +15,14 @@ from django_fsm import can_proceed
 
 from cases.errors import Conflict, Forbidden, NotVisible, UnknownTransition
 from cases.models import Case, HistoryEntry, Release, User
-from cases.roles import SYSTEM, is_staff_role, role_of, roles_held
+from cases.roles import SYSTEM, Role, is_staff_role, role_of, roles_held
 from cases.selectors import cases_visible_to
 from notifications.models import Kind
-from notifications.outbox import notify
+from notifications.outbox import delay_of, notify
 from workflows.base import WorkflowCase
-from workflows.declarations import Triggers
+from workflows.declarations import Rules, Triggers
 from workflows.metadata import describe
-from workflows.payload import clean_payload
+from workflows.payload import Payload, clean_payload
 from workflows.registry import as_workflow_case, workflow_model
 
 DELETED = "This case is deleted; a manager can restore it."
@@ -117,17 +117,18 @@ def apply_transition(
         case.closed_at = now
     elif source == definition.closed:
         case.closed_at = None
-    stamp_support_action(case, actor, now, customer_facing=bool(rules.message))
+    message = public_message(rules, payload) if actor is not None else ""
+    stamp_support_action(case, actor, now, customer_facing=bool(message))
+    stamp_customer_action(case, actor, now)
     case.save()
 
-    if rules.posted_as_reply:
-        # The transition's own message: it never fires another automatic transition. Only
-        # people are allowed such transitions (the automations write no replies).
-        if actor is None or rules.message is None:
-            raise TypeError(f"{name} posts a reply: it needs an author and a message field.")
-        case.comments.create(
-            author=actor, body=getattr(payload, rules.message), internal=False, created_at=now
-        )
+    # What the transition says to the other side (its note, or the solution or answer it
+    # carries) is a message of the conversation like any reply, by the same person at the same
+    # moment: the customer reads it, it answers them, and it is emailed. It never fires another
+    # automatic transition. The automations write no messages.
+    comment = None
+    if message and actor is not None:
+        comment = case.comments.create(author=actor, body=message, internal=False, created_at=now)
     entry = HistoryEntry.objects.create(
         case=case,
         transition=name,
@@ -138,10 +139,16 @@ def apply_transition(
         note=payload.note or payload.close_notes or "",
         note_internal=rules.internal_note,
         payload=payload.as_record(),
+        comment=comment,
         created_at=now,
     )
     for kind in rules.notifies:
         notify_about(kind, case, actor=actor, now=now)
+    told_now = any(delay_of(kind, case) <= timedelta(0) for kind in rules.notifies)
+    if comment is not None and not told_now:
+        # The transition has no notification of its own that goes out now: the other side
+        # hears of the message as of any reply.
+        notify_about(Kind.PUBLIC_REPLY, case, actor=actor, now=now, occasion=f"c{comment.pk}")
     if case.assignee_id not in (None, assigned_before):
         # A transition that gives the case to someone (`assign`, `assign_to_me`, the first
         # agent to act becoming its owner) tells them, unless they took it themselves.
@@ -166,18 +173,36 @@ def notify_about(
     )
 
 
+def public_message(rules: Rules, payload: Payload) -> str:
+    """What a transition says to the other side: its note, else its close notes (the solution of
+    customer_service's propose_solution, why an agent closed it); nothing when the note is
+    internal (a blocker)."""
+    if rules.internal_note:
+        return ""
+    return payload.note or payload.close_notes or ""
+
+
 def stamp_support_action(
     case: WorkflowCase, actor: User | None, now: datetime, *, customer_facing: bool
 ) -> None:
     """What support acting on a case records (spec, Vocabulary): the first agent to act on an
-    unassigned case owns it where the workflow says so, and their first customer-facing message
-    ends the First Response milestone. An internal note is not acting on the case."""
+    unassigned case owns it where the workflow says so, and their customer-facing messages
+    answer the customer: the first ends the First Response milestone, and each one means the
+    customer no longer waits for an answer. An internal note is not acting on the case."""
     if not is_staff_role(role_of(actor)):
         return
     if case.definition.owner_on_first_action and case.assignee_id is None:
         case.assignee = actor
     if customer_facing:
         case.first_responded_at = case.first_responded_at or now
+        case.awaiting_answer_since = None
+
+
+def stamp_customer_action(case: Case, actor: User | None, now: datetime) -> None:
+    """A customer who writes or acts on a case waits for support's answer from then on (or
+    since earlier, when they were already waiting)."""
+    if actor is not None and role_of(actor) == Role.CUSTOMER:
+        case.awaiting_answer_since = case.awaiting_answer_since or now
 
 
 def refuse_if_stale(case: Case, actor: User | None, expected_updated_at: datetime | None) -> None:

@@ -146,7 +146,6 @@ class SupportCenterCase(WorkflowCase, Case):
             "Provide answer",
             requires=(NOTE,),
             message=NOTE,
-            posted_as_reply=True,
             notifies=("awaiting_confirmation",),
         ),
     )

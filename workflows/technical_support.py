@@ -114,7 +114,6 @@ class TechnicalSupportCase(WorkflowCase, Case):
             "Propose solution",
             requires=(NOTE,),
             message=NOTE,
-            posted_as_reply=True,
             notifies=("solution_proposed",),
         ),
     )

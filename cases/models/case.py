@@ -89,6 +89,13 @@ class Case(FSMModelMixin, models.Model):
         help_text="Last public reply by a customer; compared with status_changed_at to know "
         "whether the customer responded since the case entered its status.",
     )
+    awaiting_answer_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Since when the customer has been waiting for an answer from support: set when "
+        "the case is opened and when the customer writes or acts on it, cleared by support's "
+        "next customer-facing message. Empty while support has had the last word.",
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     repeat_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="repeats"

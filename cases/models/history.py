@@ -29,6 +29,15 @@ class HistoryEntry(models.Model):
         default=False, help_text="The note is hidden from customers (e.g. the blocker of `block`)."
     )
     payload = models.JSONField(default=dict, blank=True)
+    comment = models.OneToOneField(
+        "cases.Comment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="history_entry",
+        help_text="The public message the transition posted in the conversation (its note, or "
+        "the solution or answer it carried), if any.",
+    )
     created_at = models.DateTimeField()
 
     class Meta:

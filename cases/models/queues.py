@@ -37,6 +37,26 @@ def timer(default: timedelta) -> "models.DurationField[timedelta, timedelta]":
 class Queue(models.Model):
     name = models.CharField(max_length=200, unique=True)
     workflow = models.CharField(max_length=40, choices=workflow_choices)
+    public_name = models.CharField(
+        "name customers see",
+        max_length=200,
+        blank=True,
+        help_text="What customers choose on New case, e.g. “Billing and invoices”. Empty: the "
+        "queue's name.",
+    )
+    public_description = models.CharField(
+        "description for customers",
+        max_length=200,
+        blank=True,
+        help_text="One line under that name saying what the queue is for.",
+    )
+    highest_customer_priority = models.PositiveSmallIntegerField(
+        "highest priority customers may choose",
+        choices=Priority.choices,
+        default=Priority.HIGH,
+        help_text="Customers opening a case choose up to this priority; support sets a higher "
+        "one when the case calls for it.",
+    )
 
     first_response_urgent = timer(timedelta(hours=1))
     first_response_high = timer(timedelta(hours=4))
@@ -58,6 +78,18 @@ class Queue(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def customer_facing_name(self) -> str:
+        return self.public_name or self.name
+
+    def customer_priorities(self) -> list[tuple[int, str]]:
+        """The priorities a customer may choose in this queue, least urgent first."""
+        return [
+            (value, label)
+            for value, label in Priority.choices
+            if value <= self.highest_customer_priority
+        ]
 
     def first_response_target(self, priority: int) -> timedelta:
         targets: dict[int, timedelta] = {

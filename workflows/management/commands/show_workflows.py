@@ -121,10 +121,8 @@ def _notes(t: TransitionInfo) -> list[str]:
     notes: list[str] = []
     if rules.via_release:
         notes.append("only by delivering a release")
-    if rules.posted_as_reply:
-        notes.append(f"{rules.message} posted as a public reply")
-    elif rules.message:
-        notes.append(f"{rules.message} shown to the customer")
+    if rules.message:
+        notes.append(f"{rules.message} is what the customer decides on")
     if rules.internal_note:
         notes.append("note is internal")
     for condition in t.conditions:
@@ -336,10 +334,8 @@ def _performed(t: TransitionInfo) -> str:
 def _rules(t: TransitionInfo) -> list[str]:
     rules = t.rules
     notes = [f"if: {condition}" for condition in t.conditions]
-    if rules.posted_as_reply:
-        notes.append(f"`{rules.message}` is posted as a public reply")
-    elif rules.message:
-        notes.append(f"`{rules.message}` is shown to the customer")
+    if rules.message:
+        notes.append(f"`{rules.message}` is what the customer decides on")
     if rules.internal_note:
         notes.append("the note is internal")
     if rules.notifies:
