@@ -32,6 +32,12 @@ class User(AbstractUser):
         related_name="members",
         help_text="Customers only: they see every case of their organization.",
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The time zone this person reads times in (e.g. Europe/Paris); empty: the "
+        "site's.",
+    )
 
     class Meta:
         indexes = (models.Index(fields=["role"], name="user_role_idx"),)
