@@ -21,6 +21,20 @@ def role_of(user: AbstractBaseUser | AnonymousUser | None) -> str:
     return str(getattr(user, "role", ""))
 
 
+# Who holds a role, as messages name them ("Customers may not …").
+PEOPLE = {
+    Role.CUSTOMER: "customers",
+    Role.AGENT: "agents",
+    Role.MANAGER: "managers",
+    SYSTEM: "the automations",
+}
+
+
+def people_in(role: str) -> str:
+    """The people who hold `role`, in words: "customers", "agents", "the automations"."""
+    return PEOPLE.get(role, "people without a role")
+
+
 def is_staff_role(role: str) -> bool:
     """Agents and managers: support staff, who see every case and internal notes."""
     return role in (Role.AGENT, Role.MANAGER)

@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from cases.errors import Conflict, Forbidden, InvalidInput
 from cases.models import Case, Channel, Organization, Priority, Queue, User
-from cases.roles import Role, is_staff_role, role_of
+from cases.roles import Role, is_staff_role, people_in, role_of
 from cases.text import MAX_SUBJECT, clean_text
 from notifications.models import Kind
 from services.attachments import atomic_with_files, uploads_checked
 from workflows.base import WorkflowCase
+from workflows.milestones import first_response_due_after_priority_change
 from workflows.payload import staff_member
 from workflows.registry import workflow_model
 from workflows.services import (
@@ -25,6 +26,7 @@ from workflows.services import (
     notify_about,
     refuse_if_stale,
     refuse_update,
+    stamp_customer_action,
 )
 
 EDITABLE_BY_CUSTOMERS = ("subject", "description")
@@ -124,11 +126,13 @@ def case_update(
             raise InvalidInput.field("status", "The status changes only through transitions.")
         for name in changes:
             if name not in allowed:
-                raise Forbidden(f"The {role} role may not change {name}.")
+                raise Forbidden(f"{people_in(role).capitalize()} may not change the {_words(name)}.")
         if "assignee" in changes and not locked.may_set_assignee(role):
-            raise Forbidden(f"In the {locked.workflow} workflow only managers set the assignee.")
+            raise Forbidden(f"In {locked.definition.name} only managers set the assignee.")
         refuse_update(locked, actor)
 
+        before = {name: getattr(locked, name) for name in ("subject", "description", "priority")}
+        assigned_before = locked.assignee_id
         if "subject" in changes:
             locked.subject = clean_text(
                 "subject", changes["subject"], required=True, limit=MAX_SUBJECT
@@ -137,20 +141,31 @@ def case_update(
             locked.description = clean_text("description", changes["description"], required=False)
         if "priority" in changes:
             locked.priority = changes["priority"]
-            if locked.first_responded_at is None:
-                # The milestone follows the urgency the case now has.
-                target = locked.queue.first_response_target(locked.priority)
-                locked.first_response_due_at = locked.created_at + target
-        assigned_before = locked.assignee_id
         if "assignee" in changes:
             value = changes["assignee"]
             locked.assignee = None if value is None else staff_member(value, "assignee")
+        changed = locked.assignee_id != assigned_before or any(
+            getattr(locked, name) != value for name, value in before.items()
+        )
+        if not changed:
+            # Nothing was edited (an empty PATCH, a form saved as it was): no edit happened, so
+            # nothing fires and the case keeps its last change.
+            return locked
+        if locked.priority != before["priority"]:
+            locked.first_response_due_at = first_response_due_after_priority_change(
+                locked, previous=before["priority"], now=now
+            )
+        stamp_customer_action(locked, actor, now)
         locked.save()
         fire_triggers(locked, locked.edit_triggers, actor, now=now)
         if locked.assignee_id not in (None, assigned_before):
             # The new assignee hears of it, unless they assigned the case to themselves.
             notify_about(Kind.ASSIGNED, locked, actor=actor, now=now, occasion=now.isoformat())
     return locked
+
+
+def _words(field: str) -> str:
+    return field.replace("_", " ")
 
 
 def case_repeat(
@@ -164,7 +179,7 @@ def case_repeat(
         if role not in (Role.CUSTOMER, Role.AGENT, Role.MANAGER):
             raise Forbidden("Only customers and agents open repeat cases.")
         if not original.definition.repeatable:
-            raise Conflict(f"Cases of the {original.workflow} workflow cannot be repeated.")
+            raise Conflict(f"{original.definition.name} cases cannot be repeated.")
         if original.status != original.definition.closed:
             raise conflict(original, actor, "Only a closed case can be repeated.")
         return case_create(
@@ -187,12 +202,15 @@ def case_delete(*, case_id: int, actor: User, now: datetime | None = None) -> Wo
         if locked.is_deleted:
             raise conflict(locked, actor, "This case is already deleted.")
         if locked.deletable_from is None:
-            raise Conflict(f"Cases of the {locked.workflow} workflow cannot be deleted.")
+            raise Conflict(f"{locked.definition.name} cases cannot be deleted.")
         if locked.deletable_statuses(role) is None:
-            raise Forbidden(f"The {role} role may not delete cases.")
+            raise Forbidden(f"{people_in(role).capitalize()} may not delete cases.")
         if not locked.may_delete(role):
+            status = locked.definition.label(locked.status)
             raise conflict(
-                locked, actor, f"The {role} role may not delete a case that is {locked.status}."
+                locked,
+                actor,
+                f"{people_in(role).capitalize()} may not delete a case that is {status}.",
             )
         locked.deleted_at = now
         locked.deleted_by = actor

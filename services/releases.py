@@ -7,7 +7,7 @@ from cases.errors import Conflict, Forbidden, InvalidInput
 from cases.models import Queue, Release, ReleaseItem, User
 from cases.roles import is_staff_role, role_of
 from cases.text import MAX_NAME, clean_text
-from workflows.metadata import describe
+from workflows.metadata import all_workflows, describe
 from workflows.services import conflict, lock_case
 
 
@@ -16,7 +16,8 @@ def release_create(*, actor: User, name: str, queue: Queue) -> Release:
         raise Forbidden("Only agents create releases.")
     name = clean_text("name", name, required=True, limit=MAX_NAME)
     if describe(queue.workflow).release_transition is None:
-        raise InvalidInput.field("queue", "Releases belong to release_tracking queues.")
+        takers = [info.name for info in all_workflows() if info.release_transition is not None]
+        raise InvalidInput.field("queue", f"Releases belong to {' or '.join(takers)} queues.")
     if Release.objects.filter(queue=queue, name=name).exists():
         raise InvalidInput.field("name", "This queue already has a release with this name.")
     return Release.objects.create(name=name, queue=queue, created_by=actor)

@@ -25,8 +25,7 @@ def survey_submit(*, case_id: int, actor: User, rating: object, comment: str = "
             raise conflict(
                 locked,
                 actor,
-                "A survey is offered only for customer_service cases closed by accepting the "
-                "solution.",
+                "A survey is offered only once the customer has accepted the solution.",
             )
         if Survey.objects.filter(case=locked).exists():
             raise conflict(locked, actor, "This case already has its survey.")

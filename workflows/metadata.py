@@ -159,6 +159,17 @@ def all_workflows() -> list[WorkflowInfo]:
     return [describe(key) for key in WORKFLOWS]
 
 
+@cache
+def transition_label(name: str) -> str:
+    """A transition's label, whichever workflow has it (the first that does), for messages about
+    a name another workflow than the case's knows; the name in words when none has it."""
+    for info in all_workflows():
+        transition = info.transition(name)
+        if transition is not None:
+            return transition.label
+    return name.replace("_", " ").capitalize()
+
+
 def as_json(info: WorkflowInfo) -> dict[str, Any]:
     """The workflow object of the API contract, plus what else a client may find useful."""
     return {

@@ -49,13 +49,13 @@ def staff_member(value: object, field: str) -> User:
         user = value
     else:
         if isinstance(value, bool) or not isinstance(value, int | str):
-            raise InvalidInput.field(field, "Must be the id of an agent.")
+            raise InvalidInput.field(field, "Choose an agent (their user id).")
         try:
             user = User.objects.get(pk=int(value))
         except (User.DoesNotExist, ValueError):
-            raise InvalidInput.field(field, "No such user.") from None
+            raise InvalidInput.field(field, "No such person.") from None
     if not user.is_active or not is_staff_role(role_of(user)):
-        raise InvalidInput.field(field, "Must be an active agent or manager.")
+        raise InvalidInput.field(field, "Choose an active agent or manager.")
     return user
 
 
@@ -77,12 +77,14 @@ def clean_payload(
     sub_status = ""
     if SUB_STATUS in taken:
         choices = definition.sub_status_keys(target)
+        # In words, for people; the API's schema and /api/workflows/ give the keys.
+        named = ", ".join(definition.sub_status_label(target, key) for key in choices)
         value = raw.get(SUB_STATUS)
         if value in (None, ""):
             if SUB_STATUS in required:
-                errors[SUB_STATUS] = [f"This field is required: one of {', '.join(choices)}."]
+                errors[SUB_STATUS] = [f"Choose one: {named}."]
         elif value not in choices:
-            errors[SUB_STATUS] = [f"Must be one of {', '.join(choices)}."]
+            errors[SUB_STATUS] = [f"Choose one of {named}."]
         else:
             sub_status = value
 
@@ -91,7 +93,7 @@ def clean_payload(
         value = raw.get(ASSIGNEE)
         if value in (None, ""):
             if ASSIGNEE in required:
-                errors[ASSIGNEE] = ["This field is required: the id of an agent."]
+                errors[ASSIGNEE] = ["Choose an agent."]
         else:
             try:
                 assignee = staff_member(value, ASSIGNEE)

@@ -15,13 +15,13 @@ from django_fsm import can_proceed
 
 from cases.errors import Conflict, Forbidden, NotVisible, UnknownTransition
 from cases.models import Case, HistoryEntry, Release, User
-from cases.roles import SYSTEM, Role, is_staff_role, role_of, roles_held
+from cases.roles import SYSTEM, Role, is_staff_role, people_in, role_of, roles_held
 from cases.selectors import cases_visible_to
 from notifications.models import Kind
 from notifications.outbox import delay_of, notify
 from workflows.base import WorkflowCase
 from workflows.declarations import Rules, Triggers
-from workflows.metadata import describe
+from workflows.metadata import describe, transition_label
 from workflows.payload import Payload, clean_payload
 from workflows.registry import as_workflow_case, workflow_model
 
@@ -83,26 +83,30 @@ def apply_transition(
     """Check and perform a transition on a case already locked by the caller's transaction."""
     now = now or timezone.now()
     role = role_of(actor)
+    definition = case.definition
     info = describe(case.workflow).transition(name)
     if info is None:
-        raise UnknownTransition(f"The {case.workflow} workflow has no transition {name!r}.")
+        raise UnknownTransition(
+            f"{definition.name} cases have no “{transition_label(name)}” action."
+        )
     rules = info.rules
+    label = f"“{info.label}”"
 
     refuse_if_deleted(case)
     if rules.automatic and not automatic:
         if info.roles == (SYSTEM,):
-            raise Forbidden(f"Only the automations perform {name}.")
-        raise conflict(case, actor, f"{name} happens by itself and cannot be requested.")
+            raise Forbidden(f"{label} happens only by itself, on time.")
+        raise conflict(case, actor, f"{label} happens by itself and cannot be asked for.")
     if not set(roles_held(role)) & set(info.roles):
-        raise Forbidden(f"The {role} role may not perform {name}.")
+        raise Forbidden(f"{people_in(role).capitalize()} may not perform {label}.")
     if rules.via_release and not via_release:
-        raise conflict(case, actor, f"{name} happens only by delivering a release.")
+        raise conflict(case, actor, f"{label} happens only by delivering a release.")
     if not _is_available(case, name):
-        raise conflict(case, actor, f"{name} is not available while the case is {case.status}.")
+        status = definition.label(case.status)
+        raise conflict(case, actor, f"{label} is not possible while the case is {status}.")
     if not _is_permitted(case, name, actor):
-        raise Forbidden(f"Only {_check_text(case, name)} may perform {name}.")
+        raise Forbidden(f"Only {_check_text(case, name)} may perform {label}.")
 
-    definition = case.definition
     payload = clean_payload(
         rules=rules, definition=definition, target=info.target, role=role, raw=raw_payload
     )
@@ -264,8 +268,10 @@ def deliver_release(*, release_id: int, actor: User, now: datetime | None = None
         info = describe(locked.queue.workflow)
         shipping = info.release_transition
         if shipping is None:
-            raise Conflict(f"The {info.key} workflow has no releases.")
+            raise Conflict(f"{info.name} cases have no releases.")
         case_ids = list(locked.items.order_by("case_id").values_list("case_id", flat=True))
+        if not case_ids:
+            raise Conflict("This release holds no case yet: add one before delivering it.")
         # Locked in id order, so that two deliveries sharing cases cannot deadlock.
         cases = workflow_model(info.key).objects.select_for_update().filter(pk__in=case_ids)
         for row in cases.order_by("pk"):

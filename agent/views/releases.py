@@ -116,10 +116,8 @@ def release_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     if release.is_delivered:
         return _refused(request, user, release, Conflict(_delivered_text(release)), what)
     count = case_count(release)
-    if not count:
-        empty = Conflict(_("Add at least one case before delivering."))
-        return _refused(request, user, release, empty, what)
-    if not is_confirmed(request):
+    # An empty release goes straight to the service, whose refusal says why.
+    if count and not is_confirmed(request):
         return _confirmation(request, release, count)
     try:
         deliver_release(release_id=release.pk, actor=user)

@@ -61,9 +61,7 @@ def test_an_agent_refused_per_case_says_why(desk, case_in, agent):
     assert reload(refused).assignee is None
     shown = messages_of(desk.get(BACK))
     assert f"{allowed.reference}: assigned to" in shown
-    assert (
-        f"{refused.reference} not changed: In the customer_service workflow only managers" in shown
-    )
+    assert f"{refused.reference} not changed: In Customer service only managers" in shown
     assert 'role="alert"' in shown
 
 

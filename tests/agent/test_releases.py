@@ -322,7 +322,7 @@ def test_delivering_an_empty_release_is_refused(desk, release):
     response = desk.post(deliver_url(release), {"confirmed": "yes"})
 
     assert response.status_code == 409
-    assert "Add at least one case before delivering." in alerts(response)
+    assert "This release holds no case yet: add one before delivering it." in alerts(response)
     release.refresh_from_db()
     assert not release.is_delivered
 

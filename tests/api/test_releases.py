@@ -203,14 +203,23 @@ def test_a_delivered_release_cannot_be_delivered_again(api, agent, case_in, rele
     assert deliver(api(agent), release).status_code == 409
 
 
+def test_an_empty_release_is_not_delivered(api, agent, release):
+    response = deliver(api(agent), release)
+
+    assert response.status_code == 409
+    assert "holds no case" in response.json()["detail"]
+    assert Release.objects.get(pk=release["id"]).delivered_at is None
+
+
 def test_a_delivered_release_takes_no_more_cases(api, agent, case_in, release):
+    add(api(agent), release, case_in("release_tracking", "done_awaiting_release").pk)
     deliver(api(agent), release)
     case = case_in("release_tracking", "done_awaiting_release")
 
     response = add(api(agent), release, case.pk)
 
     assert response.status_code == 409
-    assert Release.objects.get(pk=release["id"]).items.count() == 0
+    assert not Release.objects.get(pk=release["id"]).items.filter(case=case).exists()
 
 
 def test_customers_do_not_deliver(api, customer, release):

@@ -117,7 +117,7 @@ REFUSALS = [
         404,
         f"POST {CASE}transitions/{{name}}/",
         "A transition of another workflow than the case's: the enum lists all workflows' names.",
-        r"^The \w+ workflow has no transition",
+        r"^[\w ]+ cases have no “[^”]+” action\.$",
     ),
     Refusal(
         404,
@@ -180,7 +180,7 @@ REFUSALS = [
         400,
         "POST /api/releases/",
         "A queue of another workflow than release_tracking: which queue is which is data.",
-        r"^queue: Releases belong to release_tracking queues\.$",
+        r"^queue: Releases belong to Release tracking queues\.$",
         STAFF,
     ),
     Refusal(

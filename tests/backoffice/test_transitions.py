@@ -45,7 +45,7 @@ def test_a_refused_transition_shows_the_service_message(manager_client, case):
     url = f"/admin/cases/case/{case.pk}/transition/propose_solution/"
     response = manager_client.post(url, {"note": "Reboot it."})
     assert response.status_code == 200
-    assert "propose_solution is not available while the case is new." in messages_of(response)
+    assert "“Propose solution” is not possible while the case is New." in messages_of(response)
     assert 'value="Reboot it."' in response.content.decode() or "Reboot it." in (
         response.content.decode()
     )

@@ -158,3 +158,26 @@ def test_status_edit_attempt_leaves_status(make_case, agent):
         case_update(case_id=case.pk, actor=agent, changes={"status": "closed"})
 
     assert reload(case).status == "new"
+
+
+# --- an edit that changes nothing ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("changes", [{}, {"subject": "Printer is on fire"}])
+def test_an_edit_that_changes_nothing_is_no_edit(changes, make_case, cast):
+    case = walk_to(make_case("customer_service"), "awaiting_info", cast)
+    before = reload(case).updated_at
+
+    case_update(case_id=case.pk, actor=cast["customer"], changes=changes)
+
+    case = reload(case)
+    assert case.status == "awaiting_info"
+    assert case.updated_at == before
+
+
+def test_a_real_edit_by_the_customer_still_moves_awaiting_info(make_case, cast):
+    case = walk_to(make_case("customer_service"), "awaiting_info", cast)
+
+    case_update(case_id=case.pk, actor=cast["customer"], changes={"subject": "Printer smoking"})
+
+    assert reload(case).status == "open"
