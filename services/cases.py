@@ -126,7 +126,9 @@ def case_update(
             raise InvalidInput.field("status", "The status changes only through transitions.")
         for name in changes:
             if name not in allowed:
-                raise Forbidden(f"{people_in(role).capitalize()} may not change the {_words(name)}.")
+                raise Forbidden(
+                    f"{people_in(role).capitalize()} may not change the {_words(name)}."
+                )
         if "assignee" in changes and not locked.may_set_assignee(role):
             raise Forbidden(f"In {locked.definition.name} only managers set the assignee.")
         refuse_update(locked, actor)
