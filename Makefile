@@ -19,6 +19,10 @@ $(STAMP): requirements/dev.lock pyproject.toml
 
 install: $(STAMP)
 
+# Where emails link to under `make run` (the worker sends them), unless SITE_URL is set in the
+# environment: the address served, with a browsable host for one that listens everywhere.
+RUN_SITE_URL = http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+
 ## run: install, migrate, install the beat schedule, load demo data, then serve the web app with a Celery worker and beat
 # Ctrl-C (SIGINT to the terminal's whole foreground group) or SIGTERM: the trap first ignores
 # further INT/TERM, so it never runs again (`kill 0` would signal this shell too), sends SIGTERM to
@@ -31,7 +35,8 @@ run: install
 	$(BIN)/python manage.py setup_schedules
 	$(BIN)/python manage.py load_demo_data
 	@echo "Helpdesk at http://$(HOST):$(PORT)/  (Ctrl-C stops the web app, worker and beat)"
-	@stop() { trap '' INT TERM; kill -TERM $$worker $$web 2>/dev/null; wait; }; \
+	@export SITE_URL="$${SITE_URL:-$(RUN_SITE_URL)}"; \
+	stop() { trap '' INT TERM; kill -TERM $$worker $$web 2>/dev/null; wait; }; \
 	trap 'stop; exit 0' INT TERM; \
 	$(BIN)/celery -A helpdesk worker --beat --loglevel=INFO --concurrency=1 & worker=$$!; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) & web=$$!; \

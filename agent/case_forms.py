@@ -1,72 +1,51 @@
 """The agent case page's forms. They check the shape of what was typed; the services decide what
 it means (`web.forms.add_service_errors` puts their refusals beside the fields).
 
-The Actions and Properties forms carry `expected_updated_at`: the case as the page showed it, so
-that the service refuses a change sent from a page drawn before someone else changed the case."""
+The Actions and Properties forms carry `seen`: the case as the page showed it, so that the
+service refuses a change sent from a page drawn before someone else changed the case."""
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Priority, User
 from cases.text import MAX_SUBJECT, MAX_TEXT
-from web.forms import MARKDOWN_HINT, attachments_field
+from web.case_page import CaseView
+from web.forms import PageVersionField
+from web.forms import ReplyForm as BaseReplyForm
+from workflows.declarations import ASSIGNEE, PAYLOAD_FIELDS
 
 NOBODY = ""
 
 
-class SeenAtField(forms.CharField):
-    """The ISO moment of the case's last change as the page showed it (hidden)."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            parsed = parse_datetime(text)
-        except ValueError:
-            parsed = None
-        if parsed is None:
-            raise forms.ValidationError(_("Reload the page and try again."))
-        return parsed
-
-
 def staff_choices(staff: Sequence[User], *, empty: str) -> list[tuple[str, str]]:
-    return [
-        (NOBODY, empty),
-        *((str(user.pk), user.get_full_name() or user.username) for user in staff),
-    ]
+    return [(NOBODY, empty), *((str(user.pk), user.display_name) for user in staff)]
 
 
-class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label=_("Reply"),
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=MARKDOWN_HINT,
-    )
+class ReplyForm(BaseReplyForm):
+    """The agent's Reply box in one of two modes: a reply the customer reads (and is emailed),
+    or, with Internal note checked, a note only agents and managers see."""
+
     internal = forms.BooleanField(
         label=_("Internal note"),
         required=False,
-        help_text=_("Seen by agents and managers only."),
+        help_text=_("On: a note only agents and managers see; the customer is not told."),
     )
-    attachments = attachments_field()
-    expected_updated_at = SeenAtField()
+
+    @property
+    def is_internal(self) -> bool:
+        """Whether it is an internal note (as sent, or as the page starts it)."""
+        if not self.is_bound:
+            return bool(self.initial.get("internal"))
+        return bool(self.fields["internal"].to_python(self.data.get("internal")))
 
 
 class ActionsForm(forms.Form):
     """The one form of the Actions section: each button posts it to its own transition's URL.
-    Which fields a transition needs is the workflow's to say (the service checks it)."""
+    Which fields a transition needs is the workflow's to say (the service checks it); the page
+    marks each field with the actions that require it."""
 
     note = forms.CharField(
         label=_("Note"),
@@ -82,7 +61,7 @@ class ActionsForm(forms.Form):
     )
     sub_status = forms.ChoiceField(label=_("Sub-status"), required=False)
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
-    expected_updated_at = SeenAtField()
+    seen = PageVersionField()
 
     def __init__(
         self,
@@ -105,13 +84,19 @@ class ActionsForm(forms.Form):
         assert isinstance(assignee, forms.ChoiceField)
         assignee.choices = staff_choices(staff, empty=str(_("Choose an agent")))
 
-    def payload(self, fields: Sequence[str]) -> dict[str, Any]:
+    def mark_needs(self, page: CaseView) -> None:
+        """Say beside each field which of the available actions require it ("required for
+        Propose solution"), rather than "optional"."""
+        for name in PAYLOAD_FIELDS:
+            self.fields[name].needed_for = ", ".join(page.needed_for(name))  # type: ignore[attr-defined]
+
+    def payload(self, fields: tuple[str, ...]) -> dict[str, Any]:
         """What the transition takes of the form, as the service names it."""
         data = self.cleaned_data
         payload: dict[str, Any] = {}
         for name in fields:
             value = data.get(name)
-            if name == "assignee":
+            if name == ASSIGNEE:
                 payload[name] = int(value) if value else None
             elif value:
                 payload[name] = value
@@ -122,7 +107,7 @@ class PropertiesForm(forms.Form):
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     subject = forms.CharField(label=_("Subject"), max_length=MAX_SUBJECT)
-    expected_updated_at = SeenAtField()
+    seen = PageVersionField()
 
     def __init__(
         self, *args: Any, staff: Sequence[User] = (), may_set_assignee: bool = True, **kwargs: Any

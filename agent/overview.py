@@ -371,10 +371,15 @@ class Overview:
 FRESH_FOR = timedelta(minutes=1)
 
 
+def overview_key(user: User) -> str:
+    """Where the overview this reader is shown is kept (by role and time zone)."""
+    return f"agent-overview:{role_of(user)}:{timezone.get_current_timezone_name()}"
+
+
 def overview_shown_to(user: User) -> Overview:
     """The overview for this reader, computed at most once a minute for everyone who sees the
     same cases (the cache key is their role: visibility depends on nothing else for staff)."""
-    key = f"agent-overview:{role_of(user)}:{timezone.get_current_timezone_name()}"
+    key = overview_key(user)
     shown: Overview | None = cache.get(key)
     if shown is None:
         shown = overview_for(user)

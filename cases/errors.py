@@ -38,6 +38,11 @@ class Conflict(ServiceError):
         self.available_transitions = available
 
 
+class NewMessages(Conflict):
+    """409: public messages reached the case after the page the reply was written on was drawn;
+    sent now, the reply could cross them (two contradictory answers). Nothing was posted."""
+
+
 class InvalidInput(ServiceError):
     """400: a payload field is missing or invalid; `errors` maps each field to its messages."""
 

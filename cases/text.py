@@ -1,5 +1,5 @@
 """Limits on what people type, the one check of a text field that every writer uses, and the one
-way their Markdown becomes HTML."""
+way their Markdown becomes HTML (or, for the text part of an email, plain text)."""
 
 from functools import lru_cache
 from importlib.util import find_spec
@@ -7,6 +7,7 @@ from importlib.util import find_spec
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
 
 from cases.errors import InvalidInput
 
@@ -61,3 +62,90 @@ def render_markdown(text: str) -> SafeString:
     email as it is. The same text always gives the same HTML, so the last thousand are kept: a
     case page shows the same conversation on every visit and every poll."""
     return mark_safe(_sanitizer.clean(_markdown.render(text)))
+
+
+@lru_cache(maxsize=1024)
+def markdown_to_text(text: str) -> str:
+    """`text` read as Markdown, written back as plain text for the text part of an email: what
+    the HTML would show, without the marks a reader would trip over. Emphasis and code lose
+    their `**`, `_` and backticks, a link reads "text (address)", list items "- item" (or "1.
+    item"), a quotation "> line", a code block is indented by four spaces, a table is one line a
+    row. Parsed by the same renderer as `render_markdown`, so both parts tell the same thing."""
+    lines = _blocks(SyntaxTreeNode(_markdown.parse(text)).children, tight=False)
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
+
+
+def _blocks(nodes: list[SyntaxTreeNode], *, tight: bool) -> list[str]:
+    """The lines of a run of blocks, a blank line between two (none inside a tight list)."""
+    lines: list[str] = []
+    for node in nodes:
+        block = _block(node)
+        if not block:
+            continue
+        if lines and not tight:
+            lines.append("")
+        lines.extend(block)
+    return lines
+
+
+def _block(node: SyntaxTreeNode) -> list[str]:
+    kind = node.type
+    if kind in ("paragraph", "heading"):
+        return _inline(node.children).split("\n")
+    if kind in ("bullet_list", "ordered_list"):
+        return _list(node)
+    if kind == "blockquote":
+        return [f"> {line}" if line else ">" for line in _blocks(node.children, tight=False)]
+    if kind in ("fence", "code_block"):
+        return ["    " + line if line else "" for line in node.content.rstrip("\n").split("\n")]
+    if kind == "hr":
+        return ["---"]
+    if kind == "tr":
+        return [" | ".join(_inline(cell.children) for cell in node.children)]
+    if kind in ("table", "thead", "tbody"):
+        return _blocks(node.children, tight=True)
+    return _blocks(node.children, tight=False)
+
+
+def _list(node: SyntaxTreeNode) -> list[str]:
+    """Each item after its marker, what follows its first line indented under its text."""
+    ordered = node.type == "ordered_list"
+    start = int(str(node.attrs.get("start", 1))) if ordered else 0
+    # A tight list's paragraphs are hidden in the HTML: its items stand one a line.
+    tight = any(
+        block.type == "paragraph" and block.hidden
+        for item in node.children
+        for block in item.children
+    )
+    lines: list[str] = []
+    for number, item in enumerate(node.children, start=start):
+        marker = f"{number}. " if ordered else "- "
+        body = _blocks(item.children, tight=tight) or [""]
+        if lines and not tight:
+            lines.append("")
+        lines.append(marker + body[0])
+        lines.extend(" " * len(marker) + line if line else "" for line in body[1:])
+    return lines
+
+
+def _inline(nodes: list[SyntaxTreeNode]) -> str:
+    parts: list[str] = []
+    for node in nodes:
+        kind = node.type
+        if kind in ("text", "code_inline", "html_inline"):
+            parts.append(node.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif kind == "link":
+            parts.append(_link(_inline(node.children), str(node.attrs.get("href", ""))))
+        else:  # inline (the container), strong, em, s: their words without the marks
+            parts.append(_inline(node.children))
+    return "".join(parts)
+
+
+def _link(words: str, address: str) -> str:
+    """A link as "the guide (https://example.com/guide)"; a bare address, or an email address,
+    once."""
+    if not address or address in (words, f"mailto:{words}"):
+        return words
+    return f"{words} ({address})"

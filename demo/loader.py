@@ -1,5 +1,6 @@
-"""Loading the demo: the cast and queues (get or create), then the stories, played through the
-services exactly as people and the automations would have played them over the past weeks.
+"""Loading the demo: the cast, queues and shared saved replies (get or create), then the stories,
+played through the services exactly as people and the automations would have played them over
+the past weeks.
 
 Everything happens in one transaction, so a failed load leaves nothing half-made behind and a
 second run finds either nothing or everything.
@@ -15,7 +16,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases.errors import ServiceError
-from cases.models import Case, Channel, Organization, Queue, Release, ReleaseItem, Survey, User
+from cases.models import (
+    Case,
+    Channel,
+    Organization,
+    Queue,
+    Release,
+    ReleaseItem,
+    SavedReply,
+    Survey,
+    User,
+)
 from cases.roles import role_of
 from demo import stories
 from demo.planning import REQUESTER, Action, Story, StoryError, plan, schedule
@@ -23,6 +34,7 @@ from notifications.models import Notification
 from services.cases import case_create, case_delete, case_repeat, case_update
 from services.conversation import comment_post
 from services.releases import release_add_case, release_create
+from services.saved_replies import saved_reply_create
 from services.surveys import survey_submit
 from workflows.declarations import ASSIGNEE
 from workflows.services import apply_transition, deliver_release, lock_case, perform_transition
@@ -33,6 +45,7 @@ class Result:
     created: bool
     cases: int
     users_created: list[str] = field(default_factory=list)
+    saved_replies_created: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -72,12 +85,23 @@ def load(*, now: datetime | None = None) -> Result:
         }
         users, users_created = _people(organizations)
         queues = _queues()
+        replies_created = _saved_replies(users["manager"])
         existing = Case.objects.filter(queue__in=queues.values()).count()
         if existing:
-            return Result(created=False, cases=existing, users_created=users_created)
+            return Result(
+                created=False,
+                cases=existing,
+                users_created=users_created,
+                saved_replies_created=replies_created,
+            )
         _Player(users, queues, now).play(stories.STORIES)
         count = Case.objects.filter(queue__in=queues.values()).count()
-    return Result(created=True, cases=count, users_created=users_created)
+    return Result(
+        created=True,
+        cases=count,
+        users_created=users_created,
+        saved_replies_created=replies_created,
+    )
 
 
 def _people(organizations: dict[str, Organization]) -> tuple[dict[str, User], list[str]]:
@@ -111,6 +135,19 @@ def _people(organizations: dict[str, Organization]) -> tuple[dict[str, User], li
             created.append(person.username)
         users[person.username] = user
     return users, created
+
+
+def _saved_replies(manager: User) -> list[str]:
+    """The shared saved replies, made by the manager through the service as in the admin; those
+    whose title is already shared are left as they are (like the demo's people, a missing one
+    is made again, so a demo loaded before they existed gets them too)."""
+    shared = set(SavedReply.objects.filter(owner=None).values_list("title", flat=True))
+    created = []
+    for title, body in stories.SAVED_REPLIES:
+        if title not in shared:
+            saved_reply_create(actor=manager, title=title, body=body, shared=True)
+            created.append(title)
+    return created
 
 
 def _queues() -> dict[str, Queue]:

@@ -73,6 +73,44 @@ QUEUES = (
 RELEASES = {"4.2.1": 16.0, "4.3.0": None}
 RELEASE_QUEUE = "release_tracking"
 
+# Shared saved replies (title, body), kept by the manager: what a team answers again and again,
+# with {customer_name} and {reference} filled in for the case they are inserted on.
+SAVED_REPLIES = (
+    (
+        "Thanks, we're on it",
+        "Hello {customer_name},\n\n"
+        "Thank you for getting in touch. We have started on {reference} and will come back to "
+        "you as soon as we know more.\n\n"
+        "Kind regards,\nThe support team",
+    ),
+    (
+        "Ask for details",
+        "Hello {customer_name},\n\n"
+        "To move {reference} forward we need a few more details:\n\n"
+        "- what you expected to happen, and what happened instead;\n"
+        "- when it started, and whether anything changed around that time;\n"
+        "- the exact error message or a screenshot, if there is one.\n\n"
+        "You can add them, and any files, as a reply on the case's page.\n\n"
+        "Kind regards,\nThe support team",
+    ),
+    (
+        "Please confirm the fix",
+        "Hello {customer_name},\n\n"
+        "We believe {reference} is solved. Could you check on your side and let us know on the "
+        "case's page? If the problem is still there, just reply and we will keep working on "
+        "it.\n\n"
+        "Kind regards,\nThe support team",
+    ),
+    (
+        "Closing after no reply",
+        "Hello {customer_name},\n\n"
+        "We have not heard from you about {reference} for a while, so we are closing it. If the "
+        "problem comes back, open a follow-up from the case's page and we will pick it up from "
+        "there.\n\n"
+        "Kind regards,\nThe support team",
+    ),
+)
+
 ACME_USER, COLLEAGUE, GLOBEX_USER, SOLO = "customer", "acme-colleague", "globex", "solo"
 
 TECHNICAL_SUPPORT = [

@@ -46,6 +46,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (the shared Redis one in production) and kept in the database
+# too: a page, and the case page's presence poll every 10 s, does not query for its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Scripts may read the CSRF cookie to send it back as X-CSRFToken (a browser client of the API, an
 # htmx request); hiding it from them protects nothing, as Django's documentation explains.
 CSRF_COOKIE_HTTPONLY = False
@@ -110,9 +113,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "web.timezones.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside the others, so that the 404 page it draws under DEBUG gets their headers too.
+    "web.not_found.NotFoundPageMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]

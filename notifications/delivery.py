@@ -2,7 +2,8 @@
 attempt is retried later with exponential backoff, by the task that tried it and by the sweep.
 
 An email shows the case as the row recorded it at the cause (`notify()`), not as it is when the
-email goes out: a resolution sent late still says "Resolved", not "Closed".
+email goes out: a resolution sent late still says "Resolved", not "Closed". It is written in the
+recipient's time zone (their own, else the site's), its dates in words as on the pages.
 """
 
 import logging
@@ -15,9 +16,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from cases.models import Comment
+from cases.models import Attachment, Comment, HistoryEntry
 from cases.roles import Role
+from cases.text import markdown_to_text
+from cases.times import format_datetime, zone_of
 from notifications.links import case_url
 from notifications.models import Kind, Notification
 
@@ -106,42 +110,65 @@ def send_email(notification: Notification) -> None:
     recipient = notification.recipient
     if not recipient.email or not recipient.is_active:
         return
-    context = email_context(notification)
     template = f"notifications/email/{notification.kind}"
+    # Every date the email writes is in the recipient's zone, as their pages show it.
+    with timezone.override(zone_of(recipient)):
+        context = email_context(notification)
+        body = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=f"[{notification.case.reference}] {notification.get_kind_display()}",
-        body=render_to_string(f"{template}.txt", context),
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.attach_alternative(html, "text/html")
     message.send()
 
 
 def email_context(notification: Notification) -> dict[str, Any]:
     """What the templates may show. Only customer-facing text is ever put here (the case's own
     fields, public replies and the notes of transitions that customers see, never an internal
-    note or an internal history note), so no template can leak one, whoever the recipient is.
-    The status is the one at the cause; rows recorded before it was kept have none, and the
-    templates then leave it out. `quote` is Markdown as people wrote it: the HTML emails render
-    it with the pages' `markdown` filter."""
+    note or an internal history note, nor their files), so no template can leak one, whoever
+    the recipient is. The status is the one at the cause; rows recorded before it was kept have
+    none, and the templates then leave it out. `quote` is Markdown as people wrote it, which the
+    HTML emails render with the pages' `markdown` filter; `quote_text` is the same as plain text
+    for the text part. `attachments` names the files that came with the quoted message (in the
+    acknowledgement, the quote is the new case's description and the files are the case's).
+    Dates are in words in the active time zone (the recipient's, in `send_email`)."""
     reply = None
+    entry = None
     quote = ""
     if notification.kind in QUOTES_REPLY:
         reply = _public_replies(notification).first()
     elif notification.kind in QUOTES_TRANSITION:
-        quote = _transition_message(notification)
+        entry = _transition_entry(notification)
+        quote = _said_to_the_customer(entry)
         if not quote and notification.kind == Kind.INFO_REQUESTED:
+            entry = None
             reply = _public_replies(notification).filter(_BY_SUPPORT).first()
+    elif notification.kind == Kind.CASE_CREATED:
+        # The acknowledgement repeats what the customer asked (or what support wrote down for
+        # them), so they can check it was understood.
+        quote = notification.case.description
+    if reply is not None:
+        quote = reply.body
+    case = notification.case
     return {
         "notification": notification,
-        "case": notification.case,
+        "case": case,
         "recipient": notification.recipient,
-        "case_url": case_url(notification.case, notification.recipient),
+        "case_url": case_url(case, notification.recipient),
         "status_label": notification.case_status_label,
         "sub_status_label": notification.case_sub_status_label,
         "reply": reply,
-        "quote": reply.body if reply is not None else quote,
+        "quote": quote,
+        "quote_text": markdown_to_text(quote),
+        "attachments": _files(notification, reply, entry),
+        "opened_at": format_datetime(case.created_at),
+        "first_response_due_at": (
+            format_datetime(case.first_response_due_at) if case.first_response_due_at else ""
+        ),
     }
 
 
@@ -154,14 +181,35 @@ def _public_replies(notification: Notification) -> QuerySet[Comment]:
     )
 
 
-def _transition_message(notification: Notification) -> str:
-    """What the transition that caused the notification said to the customer: the latest history
-    entry up to the cause into the status the row recorded (any status for older rows), its
-    close notes or else its note; nothing when that note is internal."""
+def _transition_entry(notification: Notification) -> HistoryEntry | None:
+    """The history entry of the transition that caused the notification: the latest up to the
+    cause into the status the row recorded (any status for older rows)."""
     entries = notification.case.history.filter(created_at__lte=notification.created_at)
     if notification.case_status:
         entries = entries.filter(target=notification.case_status)
-    entry = entries.order_by("-created_at", "-id").first()
+    return entries.select_related("comment").order_by("-created_at", "-id").first()
+
+
+def _said_to_the_customer(entry: HistoryEntry | None) -> str:
+    """What a transition said to the customer: its close notes or else its note; nothing when
+    that note is internal."""
     if entry is None or entry.note_internal:
         return ""
     return str(entry.payload.get("close_notes") or entry.note)
+
+
+def _files(
+    notification: Notification, reply: Comment | None, entry: HistoryEntry | None
+) -> list[str]:
+    """The names of the files that came with what the email quotes: the reply, the public
+    message a transition posted, or, for the acknowledgement, the new case. Never an internal
+    note's: `reply` is public, and an entry's message counts only when public too."""
+    if reply is not None:
+        files = reply.attachments.all()
+    elif entry is not None and entry.comment is not None and not entry.comment.internal:
+        files = entry.comment.attachments.all()
+    elif notification.kind == Kind.CASE_CREATED:
+        files = Attachment.objects.filter(case=notification.case, comment__isnull=True)
+    else:
+        return []
+    return list(files.order_by("created_at", "id").values_list("filename", flat=True))

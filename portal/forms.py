@@ -9,32 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Priority, Queue
 from cases.text import MAX_SUBJECT, MAX_TEXT
-from web.forms import (
-    FILES_AGAIN,
-    MARKDOWN_HINT,
-    SERVICE_FIELDS,
-    MultipleFileField,
-    MultipleFileInput,
-    add_service_errors,
-    ask_for_files_again,
-    attachments_field,
-)
+from web.forms import MARKDOWN_HINT, ReplyForm, attachments_field
 
-__all__ = [
-    "FILES_AGAIN",
-    "MARKDOWN_HINT",
-    "SERVICE_FIELDS",
-    "CaseFilterForm",
-    "CaseForm",
-    "MultipleFileField",
-    "MultipleFileInput",
-    "ReplyForm",
-    "SurveyForm",
-    "TransitionForm",
-    "add_service_errors",
-    "ask_for_files_again",
-    "attachments_field",
-]
+__all__ = ["CaseFilterForm", "CaseForm", "ReplyForm", "SurveyForm", "TransitionForm"]
 
 
 class CaseFilterForm(forms.Form):
@@ -91,16 +68,6 @@ class CaseForm(forms.Form):
             self.fields[name].help_text = _("The same as the original case.")
 
 
-class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label=_("Reply"),
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=MARKDOWN_HINT,
-    )
-    attachments = attachments_field()
-
-
 class TransitionForm(forms.Form):
     """The one form of the Actions section: each button posts it to its own transition's URL.
     Whether the note is required is the workflow's to say (the service checks it)."""
@@ -111,6 +78,11 @@ class TransitionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def payload(self, fields: tuple[str, ...]) -> dict[str, Any]:
+        """What the transition takes of the form, as the service names it."""
+        note = self.cleaned_data.get("note")
+        return {"note": note} if note and "note" in fields else {}
 
 
 SURVEY_CHOICES = [

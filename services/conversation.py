@@ -6,7 +6,7 @@ from datetime import datetime
 from django.core.files import File
 from django.utils import timezone
 
-from cases.errors import InvalidInput
+from cases.errors import InvalidInput, NewMessages
 from cases.models import Comment, User
 from cases.roles import is_staff_role, role_of
 from cases.text import clean_text
@@ -30,10 +30,13 @@ def comment_post(
     internal: bool = False,
     files: Sequence["File[bytes]"] = (),
     now: datetime | None = None,
+    unless_new_since: datetime | None = None,
 ) -> Comment:
     """Add a public reply or an internal note, with its attached `files` (a message of files
     alone needs no text); a public reply may fire an automatic transition (see each workflow's
-    `reply_triggers`)."""
+    `reply_triggers`). `unless_new_since`: the moment the writer's page was drawn; a public reply
+    is refused (`NewMessages`) when someone else's public message reached the case since, so
+    that the writer reads it first."""
     now = now or timezone.now()
     with atomic_with_files() as stored:
         locked = lock_case(case_id, actor)
@@ -42,6 +45,13 @@ def comment_post(
         uploads = uploads_checked(files)
         body = clean_text("body", body, required=not uploads)
         refuse_update(locked, actor)
+        if not internal and unless_new_since is not None:
+            crossing = locked.comments.filter(internal=False, created_at__gt=unless_new_since)
+            if crossing.exclude(author=actor).exists():
+                raise NewMessages(
+                    "New messages reached this case since you opened it: read them, then send "
+                    "your reply."
+                )
         comment = locked.comments.create(author=actor, body=body, internal=internal, created_at=now)
         stored.save(uploads, case=locked, comment=comment, actor=actor, now=now)
         if internal:

@@ -1,5 +1,6 @@
-"""`make run` stops cleanly on Ctrl-C: the web app, the Celery worker, its embedded beat and
-everything they started end, without the crash or the flood of messages of the old `kill 0` trap.
+"""`make run` links its emails to the address it serves, and stops cleanly on Ctrl-C: the web
+app, the Celery worker, its embedded beat and everything they started end, without the crash or
+the flood of messages of the old `kill 0` trap.
 
 The test starts the real `make run`, self-contained whatever the environment says (SQLite and the
 filesystem broker in a temporary HELPDESK_VAR_DIR, a free port), in a process group of its own,
@@ -108,6 +109,67 @@ def _wait_until(condition: Callable[[], bool], timeout: float) -> bool:
             return True
         time.sleep(0.25)
     return condition()
+
+
+def _links_under_make_run(tmp_path: Path, *arguments: str, **environment: str) -> set[str]:
+    """The SITE_URL that the worker and the web app of `make run <arguments>` are started with
+    (the worker sends the emails), read off stand-ins for the virtualenv's programs (`BIN=`)
+    that note their environment and end: the real recipe, in about a second. The worker and the
+    web app wait until both have noted theirs, since the recipe stops one when the other ends."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    record = tmp_path / "started.txt"
+    for program in ("python", "celery"):
+        stand_in = bin_dir / program
+        stand_in.write_text(
+            "#!/bin/sh\n"
+            f'echo "$*|$SITE_URL" >> "{record}"\n'
+            'case "$*" in *runserver*|*worker*)\n'
+            "  for _ in $(seq 100); do\n"
+            f'    [ "$(grep -c -e runserver -e worker "{record}")" -ge 2 ] && exit 0\n'
+            "    sleep 0.05\n"
+            "  done;;\n"
+            "esac\n"
+        )
+        stand_in.chmod(0o755)
+    env = _environment(tmp_path / "var") | environment
+    subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-o",
+            ".venv/.installed-stamp",
+            "run",
+            *arguments,
+            f"BIN={bin_dir}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+        check=False,  # both stand-ins end at once, which the recipe reports as a failure
+    )
+    started = record.read_text().splitlines()
+    served = [line for line in started if "runserver" in line or "worker" in line]
+    assert len(served) == 2, started
+    return {line.rsplit("|", 1)[1] for line in served}
+
+
+def test_make_run_links_emails_to_the_port_it_serves(tmp_path: Path) -> None:
+    assert _links_under_make_run(tmp_path, "PORT=8600") == {"http://127.0.0.1:8600"}
+
+
+def test_make_run_links_to_a_browsable_host_when_it_listens_everywhere(tmp_path: Path) -> None:
+    links = _links_under_make_run(tmp_path, "HOST=0.0.0.0", "PORT=8601")
+
+    assert links == {"http://127.0.0.1:8601"}
+
+
+def test_make_run_keeps_a_site_url_set_in_the_environment(tmp_path: Path) -> None:
+    links = _links_under_make_run(tmp_path, "PORT=8600", SITE_URL="https://help.example.com")
+
+    assert links == {"https://help.example.com"}
 
 
 def test_ctrl_c_stops_make_run_and_everything_it_started(tmp_path: Path) -> None:

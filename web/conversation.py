@@ -49,6 +49,8 @@ class Message:
     title: str = ""
     # Close notes the transition gave besides its message (customer_service's solution).
     close_notes: str = ""
+    # A public message by someone else that arrived after the reader's page was drawn.
+    new: bool = False
 
 
 def file_of(attachment: Attachment) -> File:
@@ -65,6 +67,8 @@ def conversation(
     info: WorkflowInfo,
     comments: Sequence[Comment],
     history: Sequence[HistoryEntry],
+    *,
+    seen: datetime | None = None,
 ) -> list[Message]:
     """The description with the case's own files, each comment this reader may see (with its
     files, `comment.attachments` prefetched), and each note a transition carried that they may
@@ -101,6 +105,10 @@ def conversation(
                 internal=comment.internal,
                 title=transition.label if transition is not None else "",
                 close_notes=close_notes if close_notes != comment.body else "",
+                new=seen is not None
+                and comment.created_at > seen
+                and not comment.internal
+                and comment.author_id != user.pk,
             )
         )
     for entry in history:

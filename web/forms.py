@@ -3,6 +3,7 @@ input, a select that renders fast, and the services' refusals put back beside th
 caused them."""
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -11,11 +12,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.template.defaultfilters import filesizeformat
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from cases.errors import InvalidInput
+from cases.text import MAX_TEXT
 
 MARKDOWN_HINT = _("You can use Markdown: **bold**, *italic*, lists, `code` and links.")
 FILES_AGAIN = _("Files are not kept when a form has errors: please choose them again.")
@@ -110,3 +113,60 @@ def ask_for_files_again(form: forms.Form, files_sent: bool) -> None:
     """A browser never refills a file input: say so beside it when files were chosen."""
     if files_sent and "attachments" in form.fields and form.errors:
         form.add_error("attachments", FILES_AGAIN)
+
+
+class PageVersionField(forms.CharField):
+    """The moment of the case's last change as the page showed it (hidden): sent back with an
+    action, it tells the service what the person saw (a change since is refused or held)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            parsed = parse_datetime(text)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise forms.ValidationError(_("Reload the page and try again."))
+        return parsed
+
+
+SEND_ANYWAY = "send_anyway"
+
+
+class ReplyForm(forms.Form):
+    """The Reply box of a case page. `seen`: when the page was drawn, so that a reply written
+    while someone else answered is held until it is read (`hold`), then sent with Send anyway."""
+
+    body = forms.CharField(
+        label=_("Reply"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=MARKDOWN_HINT,
+    )
+    attachments = attachments_field()
+    seen = PageVersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.held = False
+
+    @property
+    def is_internal(self) -> bool:
+        return False
+
+    @property
+    def sends_anyway(self) -> bool:
+        return self.data.get(SEND_ANYWAY) == "yes"
+
+    def hold(self) -> None:
+        """The reply was not sent because of messages that crossed it: the page asks again,
+        and the next submission is the writer's choice (Send anyway) made with them in view."""
+        self.held = True

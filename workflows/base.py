@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from django_fsm import can_proceed
+
 from cases.models import Case
 from cases.roles import roles_held
 from workflows.declarations import Definition, Timer, Triggers
@@ -13,6 +15,7 @@ class _RuledCase(Protocol):
 
     definition: ClassVar[Definition]
     deletable_from: ClassVar[Mapping[str, frozenset[str]] | None]
+    reply_triggers: ClassVar[Triggers]
     status: str
 
 
@@ -43,6 +46,20 @@ class WorkflowRules:
         case refuses everything first (`workflows.services.refuse_update`)."""
         if self.definition.closed_is_final and self.status == self.definition.closed:
             return "A closed case cannot be updated."
+        return None
+
+    def triggered(self: _RuledCase, triggers: Triggers, role: str) -> str | None:
+        """The automatic transition that `triggers` (a reply's or an edit's) fire now for
+        someone in `role` (a manager fires what an agent would), or None: whether a reply moves
+        the case, and so stops the timers of its status, is decided here, and read by the door
+        (`fire_triggers`) and the pages alike."""
+        held = roles_held(role)
+        triggering = next((r for r in held if r in triggers), None)
+        for trigger in triggers.get(triggering, ()) if triggering else ():
+            if trigger.only_from is not None and self.status not in trigger.only_from:
+                continue
+            if can_proceed(getattr(self, trigger.transition)):
+                return trigger.transition
         return None
 
     @classmethod

@@ -63,6 +63,13 @@ class CustomerServiceCase(WorkflowCase, Case):
             RESOLVED: ON_CUSTOMER,
             CLOSED: ON_NOBODY,
         },
+        meanings={
+            NEW: "Your case has arrived and waits for an agent to take it.",
+            OPEN: "An agent has your case and is working on it.",
+            AWAITING_INFO: "The agent needs more information from you: reply, or edit the case.",
+            RESOLVED: "The agent proposed a solution: accept it or reject it.",
+            CLOSED: "The case is closed and can no longer be changed.",
+        },
     )
     reply_triggers: ClassVar[Triggers] = {CUSTOMER: (ReplyTrigger("customer_update"),)}
     edit_triggers: ClassVar[Triggers] = {CUSTOMER: (ReplyTrigger("customer_update"),)}
@@ -86,7 +93,7 @@ class CustomerServiceCase(WorkflowCase, Case):
         source=[NEW],
         target=OPEN,
         permission=Allowed(AGENT),
-        custom=rules("Assign to me"),
+        custom=rules("Assign to me", done="Case taken"),
     )
     def assign_to_me(self, actor: User | None, payload: Payload) -> None:
         self.assignee = actor
@@ -97,7 +104,7 @@ class CustomerServiceCase(WorkflowCase, Case):
         target=OPEN,
         conditions=[has_assignee],
         permission=Allowed(AGENT, check=is_assigned_to, check_text="the assigned agent"),
-        custom=rules("Accept"),
+        custom=rules("Accept", done="Case accepted"),
     )
     def accept(self, actor: User | None, payload: Payload) -> None:
         """Only the agent a manager assigned may accept the case."""
@@ -107,7 +114,9 @@ class CustomerServiceCase(WorkflowCase, Case):
         source=[OPEN],
         target=AWAITING_INFO,
         permission=Allowed(AGENT),
-        custom=rules("Request information", notifies=("info_requested",)),
+        custom=rules(
+            "Request information", done="Information requested", notifies=("info_requested",)
+        ),
     )
     def request_info(self, actor: User | None, payload: Payload) -> None:
         """Support waits for information from the customer."""
@@ -117,7 +126,7 @@ class CustomerServiceCase(WorkflowCase, Case):
         source=[AWAITING_INFO],
         target=OPEN,
         permission=Allowed(AGENT),
-        custom=rules("Open case"),
+        custom=rules("Open case", done="Case open again"),
     )
     def open_case(self, actor: User | None, payload: Payload) -> None:
         """Support goes on without waiting any longer."""
@@ -139,8 +148,10 @@ class CustomerServiceCase(WorkflowCase, Case):
         permission=Allowed(AGENT),
         custom=rules(
             "Propose solution",
+            done="Solution proposed",
             requires=(CLOSE_NOTES,),
             message=CLOSE_NOTES,
+            offered_as="Proposed solution",
             notifies=("resolution",),
         ),
     )
@@ -153,7 +164,11 @@ class CustomerServiceCase(WorkflowCase, Case):
         source=[RESOLVED],
         target=CLOSED,
         permission=Allowed(CUSTOMER),
-        custom=rules("Accept solution"),
+        custom=rules(
+            "Accept solution",
+            explained="The solution works: the case closes.",
+            done="Solution accepted",
+        ),
     )
     def accept_solution(self, actor: User | None, payload: Payload) -> None:
         """Afterwards the customer is offered the satisfaction survey."""
@@ -163,7 +178,12 @@ class CustomerServiceCase(WorkflowCase, Case):
         source=[RESOLVED],
         target=OPEN,
         permission=Allowed(CUSTOMER),
-        custom=rules("Reject solution", notifies=("solution_rejected",)),
+        custom=rules(
+            "Reject solution",
+            explained="It does not solve the problem: the case goes back to the agent.",
+            done="Solution rejected",
+            notifies=("solution_rejected",),
+        ),
     )
     def reject_solution(self, actor: User | None, payload: Payload) -> None:
         """The rejected solution leaves the case; the history keeps it."""
@@ -174,7 +194,12 @@ class CustomerServiceCase(WorkflowCase, Case):
         source=[NEW, OPEN, AWAITING_INFO],
         target=CLOSED,
         permission=Allowed(CUSTOMER, AGENT),
-        custom=rules("Close", staff_requires=(CLOSE_NOTES,)),
+        custom=rules(
+            "Close",
+            explained="Nothing more is needed: the case closes.",
+            done="Case closed",
+            staff_requires=(CLOSE_NOTES,),
+        ),
     )
     def close(self, actor: User | None, payload: Payload) -> None:
         """(resolved) Nobody closes from `resolved`: there only the customer acts."""

@@ -63,12 +63,19 @@ class Rules:
     """What the spec table's "payload / rules" column says about one transition."""
 
     label: str
+    # What the action does, in a sentence, for whoever chooses it (the pages show it beside the
+    # button): "The solution works: the case closes."
+    explained: str = ""
+    # The action done, in a few words, for the message after it: "Solution accepted".
+    done: str = ""
     requires: tuple[str, ...] = ()
     staff_requires: tuple[str, ...] = ()
     # The payload field holding what the transition offers the customer to decide on (the
     # proposed solution, the answer): the pages show it where the customer decides. Like every
     # note that is not internal, it is posted in the conversation as a message.
     message: str | None = None
+    # What the pages call that offer ("Proposed solution", "Answer").
+    offered_as: str = ""
     internal_note: bool = False
     automatic: bool = False
     via_release: bool = False
@@ -191,6 +198,10 @@ class Definition:
     # Where the side depends on the sub-status: who each sub-status of that status waits on (the
     # status's own line stands for a case with no sub-status).
     sub_status_waiting_on: dict[str, dict[str, Wait]] = field(default_factory=dict)
+    # What each status (and sub-status) means, in one sentence for the customer, from the
+    # vendor's own description of it: "Pending Customer" explains itself on the portal.
+    meanings: dict[str, str] = field(default_factory=dict)
+    sub_status_meanings: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """A gap in who a case waits on would drop cases from every "waiting on" list: refuse
@@ -205,6 +216,11 @@ class Definition:
                     f"{self.key}: `sub_status_waiting_on[{status!r}]` must name "
                     "every sub-status of that status, and only those."
                 )
+        if set(self.meanings) != set(self.status_keys):
+            raise ValueError(f"{self.key}: `meanings` must say what every status means.")
+        for status in self.sub_statuses:
+            if set(self.sub_status_meanings.get(status, {})) != set(self.sub_status_keys(status)):
+                raise ValueError(f"{self.key}: say what every sub-status of {status!r} means.")
 
     @property
     def status_keys(self) -> list[str]:
@@ -218,3 +234,8 @@ class Definition:
 
     def sub_status_label(self, status: str, sub_status: str) -> str:
         return dict(self.sub_statuses.get(status, ())).get(sub_status, sub_status)
+
+    def meaning(self, status: str, sub_status: str = "") -> str:
+        """What the status (with its sub-status, where it has one) means for the customer."""
+        by_sub_status = self.sub_status_meanings.get(status, {})
+        return by_sub_status.get(sub_status) or self.meanings.get(status, "")

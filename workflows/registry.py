@@ -1,5 +1,7 @@
 """The four workflows by key: a queue names one, and every case runs on its proxy model."""
 
+from django.db.models import ForeignKey
+
 from cases.models import Case
 from cases.models.queues import register_workflow
 from workflows.base import WorkflowCase
@@ -25,12 +27,14 @@ def workflow_model(key: str) -> type[WorkflowCase]:
 def as_workflow_case(case: Case) -> WorkflowCase:
     """The same row seen through its workflow's state machine, without a query: the case itself
     when it already is one, else a proxy instance made from its field values (`Model.from_db`,
-    Django's documented way to build an instance from a row), keeping the queue it has read."""
+    Django's documented way to build an instance from a row), keeping the related rows it has
+    read (its queue, requester, assignee…)."""
     model = WORKFLOWS[case.workflow]
     if isinstance(case, model):
         return case
     fields = [field.attname for field in Case._meta.concrete_fields]
     proxy = model.from_db(case._state.db, fields, [getattr(case, name) for name in fields])
-    if Case.queue.is_cached(case):
-        proxy.queue = case.queue
+    for field in Case._meta.concrete_fields:
+        if isinstance(field, ForeignKey) and field.is_cached(case):
+            setattr(proxy, field.name, getattr(case, field.name))
     return proxy

@@ -93,6 +93,26 @@ class ReleaseTrackingCase(WorkflowCase, Case):
             CLOSED: ON_NOBODY,
             BLOCKED: ON_SUPPORT,
         },
+        meanings={
+            OPEN: "Your ticket has arrived and waits for an agent.",
+            TICKET_ASSIGNED: "An agent has been assigned to work on your ticket.",
+            INVESTIGATION_UNDERWAY: "The agent is investigating the issue; there is no answer yet.",
+            WAITING_FOR_CUSTOMER_RESPONSE: "The agent needs more information from you before "
+            "going further.",
+            SEND_TO_DEVELOPMENT: "The issue needs the development team, who will look into it.",
+            BACKLOG: "Accepted as an issue and in the development backlog, with no timeline yet.",
+            DEVELOPMENT_IN_PROGRESS: "The development team is working on a fix.",
+            TESTING_AND_VERIFICATION: "The fix is being tested and verified.",
+            DONE_AWAITING_RELEASE: "The fix is done and ships with the next release.",
+            RELEASE_DELIVERED: "The release with the fix has been delivered: close the ticket if "
+            "it works, reject the solution if it does not.",
+            SOLUTION_REJECTED: "You rejected the delivered solution: support and development "
+            "work on a new one.",
+            RESOLVED: "The issue is resolved; the ticket closes by itself unless you close it "
+            "first.",
+            CLOSED: "The ticket is closed. If the issue comes back, reopen it.",
+            BLOCKED: "An outside factor (a vendor, an implementation) blocks the work for now.",
+        },
     )
     # Spec §4: closes 7 days (a queue setting) after the customer is told of the resolution.
     timers = (Timer(AUTO_CLOSE, RESOLVED, after="resolved_auto_close_after"),)
@@ -106,7 +126,7 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[OPEN],
         target=TICKET_ASSIGNED,
         permission=Allowed(AGENT),
-        custom=rules("Assign", requires=(ASSIGNEE,)),
+        custom=rules("Assign", done="Ticket assigned", requires=(ASSIGNEE,)),
     )
     def assign(self, actor: User | None, payload: Payload) -> None:
         self.assignee = payload.assignee
@@ -116,7 +136,7 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[TICKET_ASSIGNED],
         target=INVESTIGATION_UNDERWAY,
         permission=Allowed(AGENT),
-        custom=rules("Start investigation"),
+        custom=rules("Start investigation", done="Investigation started"),
     )
     def start_investigation(self, actor: User | None, payload: Payload) -> None:
         """The assignee investigates the issue."""
@@ -126,7 +146,11 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[INVESTIGATION_UNDERWAY, DEVELOPMENT_IN_PROGRESS],
         target=WAITING_FOR_CUSTOMER_RESPONSE,
         permission=Allowed(AGENT),
-        custom=rules("Request customer response", notifies=("info_requested",)),
+        custom=rules(
+            "Request customer response",
+            done="Response requested",
+            notifies=("info_requested",),
+        ),
     )
     def request_customer_response(self, actor: User | None, payload: Payload) -> None:
         """Support needs the customer's answer before going on."""
@@ -137,7 +161,7 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         target=SEND_TO_DEVELOPMENT,
         conditions=[customer_responded_if_waiting],
         permission=Allowed(AGENT),
-        custom=rules("Send to development"),
+        custom=rules("Send to development", done="Sent to development"),
     )
     def send_to_development(self, actor: User | None, payload: Payload) -> None:
         """Engineering takes the issue."""
@@ -147,7 +171,7 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[SEND_TO_DEVELOPMENT],
         target=BACKLOG,
         permission=Allowed(AGENT),
-        custom=rules("Add to backlog"),
+        custom=rules("Add to backlog", done="Added to the backlog"),
     )
     def add_to_backlog(self, actor: User | None, payload: Payload) -> None:
         """Accepted as an issue, with no timeline yet."""
@@ -157,7 +181,7 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[SEND_TO_DEVELOPMENT, BACKLOG, BLOCKED],
         target=DEVELOPMENT_IN_PROGRESS,
         permission=Allowed(AGENT),
-        custom=rules("Start development"),
+        custom=rules("Start development", done="Development started"),
     )
     def start_development(self, actor: User | None, payload: Payload) -> None:
         """Engineering works on the fix."""
@@ -167,7 +191,7 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[DEVELOPMENT_IN_PROGRESS],
         target=BLOCKED,
         permission=Allowed(AGENT),
-        custom=rules("Block", requires=(NOTE,), internal_note=True),
+        custom=rules("Block", done="Case blocked", requires=(NOTE,), internal_note=True),
     )
     def block(self, actor: User | None, payload: Payload) -> None:
         """The note names the blocker and stays internal."""
@@ -177,7 +201,7 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[DEVELOPMENT_IN_PROGRESS],
         target=TESTING_AND_VERIFICATION,
         permission=Allowed(AGENT),
-        custom=rules("Submit for testing"),
+        custom=rules("Submit for testing", done="Submitted for testing"),
     )
     def submit_for_testing(self, actor: User | None, payload: Payload) -> None:
         """The fix is being verified."""
@@ -187,7 +211,7 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[TESTING_AND_VERIFICATION],
         target=DONE_AWAITING_RELEASE,
         permission=Allowed(AGENT),
-        custom=rules("Mark done"),
+        custom=rules("Mark done", done="Marked done"),
     )
     def mark_done(self, actor: User | None, payload: Payload) -> None:
         """The fix waits for a release."""
@@ -197,7 +221,12 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[DONE_AWAITING_RELEASE],
         target=RELEASE_DELIVERED,
         permission=Allowed(AGENT),
-        custom=rules("Deliver release", via_release=True, notifies=("release_delivered",)),
+        custom=rules(
+            "Deliver release",
+            done="Release delivered",
+            via_release=True,
+            notifies=("release_delivered",),
+        ),
     )
     def deliver_release(self, actor: User | None, payload: Payload) -> None:
         """Only ever performed by delivering a release that contains the case."""
@@ -207,7 +236,12 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[RELEASE_DELIVERED],
         target=SOLUTION_REJECTED,
         permission=Allowed(CUSTOMER),
-        custom=rules("Reject solution", notifies=("solution_rejected",)),
+        custom=rules(
+            "Reject solution",
+            explained="The delivered fix does not solve it: support works on a new solution.",
+            done="Solution rejected",
+            notifies=("solution_rejected",),
+        ),
     )
     def reject_solution(self, actor: User | None, payload: Payload) -> None:
         """The delivered fix does not solve the customer's problem."""
@@ -217,7 +251,7 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[RELEASE_DELIVERED],
         target=RESOLVED,
         permission=Allowed(AGENT),
-        custom=rules("Resolve", notifies=("resolution",)),
+        custom=rules("Resolve", done="Case resolved", notifies=("resolution",)),
     )
     def resolve(self, actor: User | None, payload: Payload) -> None:
         """The customer is told of the resolution; the auto-close timer starts now."""
@@ -227,7 +261,11 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[RELEASE_DELIVERED, RESOLVED],
         target=CLOSED,
         permission=Allowed(CUSTOMER),
-        custom=rules("Close"),
+        custom=rules(
+            "Close",
+            explained="The release solved the issue: the ticket closes.",
+            done="Ticket closed",
+        ),
     )
     def close(self, actor: User | None, payload: Payload) -> None:
         """The customer is satisfied."""
@@ -247,7 +285,11 @@ class ReleaseTrackingCase(WorkflowCase, Case):
         source=[CLOSED],
         target=OPEN,
         permission=Allowed(CUSTOMER, AGENT),
-        custom=rules("Reopen"),
+        custom=rules(
+            "Reopen",
+            explained="The issue is back: the ticket opens again.",
+            done="Ticket reopened",
+        ),
     )
     def reopen(self, actor: User | None, payload: Payload) -> None:
         """The issue has reoccurred."""

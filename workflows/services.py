@@ -49,11 +49,16 @@ def perform_transition(
 
 def lock_case(case_id: int, actor: User | None) -> WorkflowCase:
     """The case row, locked until the transaction ends, as its workflow's proxy model, with its
-    queue; 404 when the actor may not see it. Visibility and the lock are one query, so a
-    request reads its case once (`of=("self",)`: the queue row is read, not locked)."""
+    queue and the people notifications go to; 404 when the actor may not see it. Visibility and
+    the lock are one query, so a request reads its case once (`of=("self",)`: the other rows are
+    read, not locked)."""
     cases = Case.objects.all() if actor is None else cases_visible_to(actor)
     try:
-        case = cases.select_related("queue").select_for_update(of=("self",)).get(pk=case_id)
+        case = (
+            cases.select_related("queue", "requester", "assignee")
+            .select_for_update(of=("self",))
+            .get(pk=case_id)
+        )
     except (Case.DoesNotExist, ValueError, TypeError):
         raise NotVisible("No such case.") from None
     return as_workflow_case(case)
@@ -237,18 +242,12 @@ def fire_triggers(
     *,
     now: datetime,
 ) -> HistoryEntry | None:
-    """Fire the first automatic transition that `actor`'s role triggers (a manager's reply
-    fires what an agent's would) and that is available now, if any."""
-    held = roles_held(role_of(actor))
-    role = next((r for r in held if r in triggers), None)
-    for trigger in triggers.get(role, ()) if role else ():
-        if trigger.only_from is not None and case.status not in trigger.only_from:
-            continue
-        if _is_available(case, trigger.transition) and _is_permitted(
-            case, trigger.transition, actor
-        ):
-            return apply_transition(case, trigger.transition, actor, {}, now=now, automatic=True)
-    return None
+    """Fire the automatic transition that `actor`'s reply or edit triggers now
+    (`WorkflowRules.triggered`), if any and if this actor is permitted it."""
+    name = case.triggered(triggers, role_of(actor))
+    if name is None or not _is_permitted(case, name, actor):
+        return None
+    return apply_transition(case, name, actor, {}, now=now, automatic=True)
 
 
 def deliver_release(*, release_id: int, actor: User, now: datetime | None = None) -> Release:

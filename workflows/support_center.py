@@ -90,6 +90,26 @@ class SupportCenterCase(WorkflowCase, Case):
             UPDATE_RECEIVED: ON_SUPPORT,
             CLOSED: ON_NOBODY,
         },
+        meanings={
+            NEW: "Your case has arrived and waits for support to pick it up.",
+            IN_PROGRESS: "Support is investigating your case.",
+            PENDING: "The case waits for input or action from outside support.",
+            AWAITING_CUSTOMER_CONFIRMATION: "Support answered: confirm that the answer solves "
+            "your problem, or reply to say what more is needed.",
+            REOPENED: "You commented on the answer: support continues the investigation.",
+            UPDATE_RECEIVED: "You sent what support asked for: support will process it and go on.",
+            CLOSED: "The case is closed. If the problem is still there or comes back, clone it.",
+        },
+        sub_status_meanings={
+            PENDING: {
+                CUSTOMER_INPUT: "Support needs more information from you to go on.",
+                DEVELOPMENT: "The case waits for a fix or an investigation by software "
+                "engineering.",
+                SCHEDULED_SUPPORT_SERVICE: "A service has been scheduled for you (an upgrade, "
+                "for example).",
+                THIRD_PARTY_PROVIDER: "The case waits for a response from an outside provider.",
+            }
+        },
         # Pending waits on the customer for their input; otherwise on whom the sub-status names.
         sub_status_waiting_on={
             PENDING: {
@@ -121,7 +141,7 @@ class SupportCenterCase(WorkflowCase, Case):
         source=[NEW, REOPENED, UPDATE_RECEIVED, PENDING],
         target=IN_PROGRESS,
         permission=Allowed(AGENT),
-        custom=rules("Start progress"),
+        custom=rules("Start progress", done="Progress started"),
     )
     def start_progress(self, actor: User | None, payload: Payload) -> None:
         """Support is working on the case."""
@@ -131,7 +151,7 @@ class SupportCenterCase(WorkflowCase, Case):
         source=[NEW, IN_PROGRESS, REOPENED, UPDATE_RECEIVED, PENDING],
         target=PENDING,
         permission=Allowed(AGENT),
-        custom=rules("Set pending", requires=(SUB_STATUS,)),
+        custom=rules("Set pending", done="Set to pending", requires=(SUB_STATUS,)),
     )
     def set_pending(self, actor: User | None, payload: Payload) -> None:
         """From `pending` itself this changes the sub-status: a new entry, so timers restart."""
@@ -144,8 +164,10 @@ class SupportCenterCase(WorkflowCase, Case):
         permission=Allowed(AGENT),
         custom=rules(
             "Provide answer",
+            done="Answer sent",
             requires=(NOTE,),
             message=NOTE,
+            offered_as="Answer",
             notifies=("awaiting_confirmation",),
         ),
     )
@@ -177,7 +199,12 @@ class SupportCenterCase(WorkflowCase, Case):
         source=[AWAITING_CUSTOMER_CONFIRMATION],
         target=CLOSED,
         permission=Allowed(CUSTOMER),
-        custom=rules("Confirm", notifies=("closure",)),
+        custom=rules(
+            "Confirm",
+            explained="The answer solved the problem: the case closes.",
+            done="Answer confirmed",
+            notifies=("closure",),
+        ),
     )
     def confirm(self, actor: User | None, payload: Payload) -> None:
         """The customer confirms that the answer solved it."""
@@ -187,7 +214,13 @@ class SupportCenterCase(WorkflowCase, Case):
         source=OPEN_STATUSES,
         target=CLOSED,
         permission=Allowed(CUSTOMER, AGENT),
-        custom=rules("Close", staff_requires=(NOTE,), notifies=("closure",)),
+        custom=rules(
+            "Close",
+            explained="Nothing more is needed: the case closes without confirming an answer.",
+            done="Case closed",
+            staff_requires=(NOTE,),
+            notifies=("closure",),
+        ),
     )
     def close(self, actor: User | None, payload: Payload) -> None:
         """Agents must say why; customers need not."""

@@ -64,6 +64,17 @@ class TechnicalSupportCase(WorkflowCase, Case):
             BLOCKED: ON_SUPPORT,
             CLOSED: ON_NOBODY,
         },
+        meanings={
+            NEW: "Your case has arrived: support will acknowledge it and answer you first.",
+            WORK_IN_PROGRESS: "Support is investigating or acting on your case.",
+            PENDING_CUSTOMER: "Support is waiting for information or an answer from you.",
+            CUSTOMER_REPLIED: "You replied: support will acknowledge your reply and act on it.",
+            SOLUTION_PROPOSED: "Support proposed a solution or a permanent workaround: accept "
+            "it if it works, reject it if it does not.",
+            BLOCKED: "A bug or another blocker stops progress for now; if anything changes on "
+            "your side, reply and support looks again.",
+            CLOSED: "The case is closed. It cannot be reopened, but you can open a repeat case.",
+        },
     )
     reply_triggers: ClassVar[Triggers] = {
         # The first customer-facing update ends the First Response milestone and starts the work.
@@ -80,7 +91,7 @@ class TechnicalSupportCase(WorkflowCase, Case):
         source=[NEW, CUSTOMER_REPLIED, BLOCKED],
         target=WORK_IN_PROGRESS,
         permission=Allowed(AGENT),
-        custom=rules("Start work"),
+        custom=rules("Start work", done="Work started"),
     )
     def start_work(self, actor: User | None, payload: Payload) -> None:
         """Support has picked the case up."""
@@ -90,7 +101,9 @@ class TechnicalSupportCase(WorkflowCase, Case):
         source=[WORK_IN_PROGRESS, CUSTOMER_REPLIED],
         target=PENDING_CUSTOMER,
         permission=Allowed(AGENT),
-        custom=rules("Request information", notifies=("info_requested",)),
+        custom=rules(
+            "Request information", done="Information requested", notifies=("info_requested",)
+        ),
     )
     def request_info(self, actor: User | None, payload: Payload) -> None:
         """Support waits for information from the customer."""
@@ -112,8 +125,10 @@ class TechnicalSupportCase(WorkflowCase, Case):
         permission=Allowed(AGENT),
         custom=rules(
             "Propose solution",
+            done="Solution proposed",
             requires=(NOTE,),
             message=NOTE,
+            offered_as="Proposed solution",
             notifies=("solution_proposed",),
         ),
     )
@@ -125,7 +140,11 @@ class TechnicalSupportCase(WorkflowCase, Case):
         source=[SOLUTION_PROPOSED],
         target=CLOSED,
         permission=Allowed(CUSTOMER),
-        custom=rules("Accept solution"),
+        custom=rules(
+            "Accept solution",
+            explained="The solution works: the case closes for good.",
+            done="Solution accepted",
+        ),
     )
     def accept_solution(self, actor: User | None, payload: Payload) -> None:
         """The customer accepts the solution, which closes the case for good."""
@@ -135,7 +154,12 @@ class TechnicalSupportCase(WorkflowCase, Case):
         source=[SOLUTION_PROPOSED],
         target=WORK_IN_PROGRESS,
         permission=Allowed(CUSTOMER),
-        custom=rules("Reject solution", notifies=("solution_rejected",)),
+        custom=rules(
+            "Reject solution",
+            explained="It does not solve the problem: support picks the case up again.",
+            done="Solution rejected",
+            notifies=("solution_rejected",),
+        ),
     )
     def reject_solution(self, actor: User | None, payload: Payload) -> None:
         """The owner hears of the rejection at once."""
@@ -145,7 +169,7 @@ class TechnicalSupportCase(WorkflowCase, Case):
         source=[WORK_IN_PROGRESS, CUSTOMER_REPLIED],
         target=BLOCKED,
         permission=Allowed(AGENT),
-        custom=rules("Block", requires=(NOTE,), internal_note=True),
+        custom=rules("Block", done="Case blocked", requires=(NOTE,), internal_note=True),
     )
     def block(self, actor: User | None, payload: Payload) -> None:
         """The note names the blocker (e.g. a bug reference) and stays internal."""
@@ -155,7 +179,12 @@ class TechnicalSupportCase(WorkflowCase, Case):
         source=OPEN_STATUSES,
         target=CLOSED,
         permission=Allowed(CUSTOMER, AGENT),
-        custom=rules("Close", staff_requires=(NOTE,)),
+        custom=rules(
+            "Close",
+            explained="Nothing more is needed: the case closes.",
+            done="Case closed",
+            staff_requires=(NOTE,),
+        ),
     )
     def close(self, actor: User | None, payload: Payload) -> None:
         """Agents say why (resolved, or inconclusive by mutual agreement); customers need not."""

@@ -1,21 +1,28 @@
 """The agent case page (/agent/cases/<reference>/): everything about one case, internal notes
-included, and the forms that act on it. The actions (agent.views.actions) draw it again, with the
-reason and what was typed, when a service refuses them."""
+included, and the forms that act on it. What an agent does to the case (reply or note,
+transitions, delete) is the shared case controller (`web.case_actions`) on the workspace's side,
+`WORKSPACE`; the actions draw this page again, with the reason and what was typed, when a service
+refuses them."""
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from agent.access import staff_of, staff_only
 from agent.case_forms import ActionsForm, PropertiesForm, ReplyForm
-from agent.presenters import AgentCasePage, SavedReplyView, present_case, present_saved_replies
+from agent.presenters import (
+    CONFIRMED_TRANSITIONS,
+    SavedReplyView,
+    present_agent,
+    present_saved_replies,
+)
 from cases.models import Case, User
-from cases.roles import Role
 from cases.selectors import (
     case_attachments_prefetch,
     cases_listed,
@@ -25,30 +32,26 @@ from cases.selectors import (
     saved_replies_for,
 )
 from notifications.selectors import notifications_of_case
+from web.case_actions import CaseSide, Forms
+from web.case_page import present
+from workflows.metadata import TransitionInfo, describe
 from workflows.timers import with_upcoming
 
 # The requester's (and their organization's) other cases shown beside the case.
 OTHER_CASES = 5
 
 
-@dataclass
-class Forms:
-    """The case page's forms; an action that was refused passes its own, bound, form."""
-
-    reply: ReplyForm = field(default_factory=ReplyForm)
-    actions: ActionsForm | None = None
-    properties: PropertiesForm | None = None
-
-
 @require_GET
 @staff_only
 def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     user = staff_of(request)
-    case = case_or_404(user, reference)
+    case = _page_case(user, reference)
     saved_replies = present_saved_replies(list(saved_replies_for(user)), case)
     chosen = prefill_of(saved_replies, request.GET.get("saved_reply"))
-    forms = Forms(reply=ReplyForm(initial={"body": chosen.text})) if chosen else None
-    return render_case(request, user, case, forms=forms, saved_replies=saved_replies)
+    forms: Forms = {}
+    if chosen:
+        forms["reply"] = ReplyForm(initial={"body": chosen.text})
+    return _draw(request, user, case, forms, saved_replies=saved_replies)
 
 
 def prefill_of(saved_replies: list[SavedReplyView], wanted: str | None) -> SavedReplyView | None:
@@ -61,58 +64,70 @@ def page_cases(user: User) -> QuerySet[Case]:
     one, in a constant number of queries."""
     return (
         with_upcoming(cases_visible_to(user))
-        .select_related("requester", "assignee", "organization", "repeat_of", "deleted_by")
+        .select_related("queue", "requester", "assignee", "organization", "repeat_of", "deleted_by")
         .prefetch_related(case_attachments_prefetch(user), "repeats", "releases")
     )
 
 
-def case_or_404(user: User, reference: str) -> Case:
+def _page_case(user: User, reference: str) -> Case:
     try:
         return page_cases(user).get(reference=reference)
     except Case.DoesNotExist:
         raise Http404("No such case.") from None
 
 
-def active_staff() -> list[User]:
-    """Who a case may be assigned to: the active agents and managers."""
-    return list(
-        User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True).order_by(
-            "first_name", "last_name", "username"
-        )
-    )
+def staff_members() -> list[User]:
+    """Who a case may be assigned to: the active agents and managers, by name."""
+    return list(User.objects.staff().filter(is_active=True).order_by(*User.BY_NAME))
 
 
-def seen_at(case: Case) -> str:
-    """The case's last change as this page shows it (`expected_updated_at`)."""
-    return case.updated_at.isoformat()
+def render_case(
+    request: HttpRequest, user: User, case: Case, *, forms: Forms, status: int = 200
+) -> HttpResponse:
+    """The page again after an action (`case` is the light row the action found)."""
+    return _draw(request, user, _page_case(user, str(case.reference)), forms, status=status)
 
 
-def changed_since(case: Case, expected: datetime | None) -> bool:
-    return expected is not None and case.updated_at != expected
-
-
-def build_page(user: User, case: Case) -> AgentCasePage:
+def _draw(
+    request: HttpRequest,
+    user: User,
+    case: Case,
+    forms: Forms | None = None,
+    *,
+    status: int = 200,
+    saved_replies: list[SavedReplyView] | None = None,
+) -> HttpResponse:
+    forms = dict(forms or {})
+    reply = forms.setdefault("reply", ReplyForm())
     comments = list(
         comments_visible_to(user, case)
         .select_related("author")
         .prefetch_related(comment_attachments_prefetch(user))
     )
     history = list(case.history.select_related("actor").order_by("created_at", "id"))
+    seen = reply.cleaned_data.get("seen") if reply.is_bound and reply.is_valid() else None
+    page = present(
+        case,
+        user,
+        comments=comments,
+        history=history,
+        asks_first=CONFIRMED_TRANSITIONS,
+        seen=seen,
+    )
     mine = Q(requester_id=case.requester_id)
     if case.organization_id:
         mine |= Q(organization_id=case.organization_id)
-    other_cases = list(
+    other_cases = (
         cases_listed(cases_visible_to(user))
         .filter(mine)
         .exclude(pk=case.pk)
         .order_by("-created_at", "-id")[:OTHER_CASES]
     )
-    return present_case(
+    agent = present_agent(
         case,
         user,
-        comments=comments,
-        history=history,
-        other_cases=other_cases,
+        page,
+        other_cases=list(other_cases),
         repeats=sorted(case.repeats.all(), key=lambda repeat: repeat.created_at),
         releases=list(case.releases.all()),
         # A case row of its own: the page's case has `notifications` prefetched for `upcoming`
@@ -122,45 +137,72 @@ def build_page(user: User, case: Case) -> AgentCasePage:
         ),
         now=timezone.now(),
     )
-
-
-def render_case(
-    request: HttpRequest,
-    user: User,
-    case: Case,
-    *,
-    forms: Forms | None = None,
-    status: int = 200,
-    saved_replies: list[SavedReplyView] | None = None,
-) -> HttpResponse:
-    page = build_page(user, case)
-    if saved_replies is None:
-        saved_replies = present_saved_replies(list(saved_replies_for(user)), case)
-    forms = forms or Forms()
-    staff = active_staff() if page.takes_assignee or page.may_set_assignee else []
-    if forms.actions is None:
-        forms.actions = ActionsForm(sub_statuses=page.sub_statuses, staff=staff)
+    staff = staff_members() if "assignee" in agent.payload_fields or agent.may_set_assignee else []
+    actions = forms.get("actions")
+    if not isinstance(actions, ActionsForm):
+        actions = ActionsForm(sub_statuses=agent.sub_statuses, staff=staff)
     else:
-        forms.actions.set_choices(sub_statuses=page.sub_statuses, staff=staff)
-    if forms.properties is None:
-        forms.properties = PropertiesForm(
+        actions.set_choices(sub_statuses=agent.sub_statuses, staff=staff)
+    actions.mark_needs(page)
+    forms["actions"] = actions
+    properties = forms.get("properties")
+    if not isinstance(properties, PropertiesForm):
+        properties = PropertiesForm(
             initial={
                 "priority": case.priority,
                 "subject": case.subject,
                 "assignee": str(case.assignee_id or ""),
             },
             staff=staff,
-            may_set_assignee=page.may_set_assignee,
+            may_set_assignee=agent.may_set_assignee,
         )
+    else:
+        properties.set_choices(staff=staff, may_set_assignee=agent.may_set_assignee)
+    forms["properties"] = properties
+    if saved_replies is None:
+        saved_replies = present_saved_replies(list(saved_replies_for(user)), case)
     return render(
         request,
         "agent/case.html",
         {
-            "page": page,
             "case": case,
+            "page": page,
+            "agent": agent,
             "forms": forms,
-            "seen_at": seen_at(case),
+            "seen_at": case.updated_at.isoformat(),
             "saved_replies": saved_replies,
         },
         status=status,
     )
+
+
+def _find(user: User, reference: str) -> Case:
+    """The case of a reference among those this agent sees (a manager: deleted ones too)."""
+    try:
+        return cases_visible_to(user).get(reference=reference)
+    except Case.DoesNotExist:
+        raise Http404("No such case.") from None
+
+
+def _actions_form(data: QueryDict, case: Case, info: TransitionInfo) -> ActionsForm:
+    sub_statuses = describe(case.workflow).sub_statuses.get(info.target, ())
+    staff = staff_members() if "assignee" in info.rules.fields else []
+    return ActionsForm(data, sub_statuses=sub_statuses, staff=staff)
+
+
+def _reply_form(data: QueryDict | None, files: MultiValueDict[str, Any] | None) -> ReplyForm:
+    return ReplyForm(data, files)
+
+
+WORKSPACE = CaseSide(
+    namespace="agent",
+    guard=staff_only,
+    find=_find,
+    render=render_case,
+    reply_form=_reply_form,
+    actions_form=_actions_form,
+    asks_first=CONFIRMED_TRANSITIONS,
+    confirm_template="agent/case_confirm.html",
+    deleted_text=_("The case disappears from the lists; a manager can restore it."),
+    refuses_stale=True,
+)

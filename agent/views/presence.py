@@ -1,20 +1,22 @@
-"""Someone else is here: the agent case page polls /agent/cases/<reference>/presence/ every few
-seconds (static/js/app.js). Each poll records "this agent has the case open now" in Django's
-cache and answers who else had it open in the last PRESENCE_WINDOW, and whether the case changed
-since the page was drawn (`seen`: the page's expected_updated_at)."""
+"""Someone else is here: the agent case page asks /agent/cases/<reference>/presence/ every few
+seconds (htmx, `hx-trigger="every 10s"`) and swaps in the answer. Each ask records "this agent has
+the case open now" in the shared cache and answers, in words, who else had it open in the last
+PRESENCE_WINDOW and whether the case changed since the page was drawn (`seen`: the page's
+version). Two queries: the signed-in person, and the case's version."""
 
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from agent.access import staff_of, staff_only
-from agent.views.case import case_or_404
+from cases.selectors import cases_visible_to
+from web.forms import PageVersionField
 from workflows.services import STALE
 
 PRESENCE_WINDOW = timedelta(seconds=30)
@@ -35,25 +37,28 @@ def record_and_list(case_id: int, user_id: int, name: str, now: datetime) -> lis
     return sorted(mark[0] for uid, mark in seen.items() if uid != user_id)
 
 
+def _page_version(value: str) -> datetime | None:
+    """The `seen` the page sent, or None for anything that is no moment (a page never breaks)."""
+    try:
+        moment = PageVersionField().clean(value)
+    except ValidationError:
+        return None
+    return moment if isinstance(moment, datetime) else None
+
+
 @never_cache
 @require_GET
 @staff_only
 def presence(request: HttpRequest, reference: str) -> HttpResponse:
     user = staff_of(request)
-    case = case_or_404(user, reference)
-    others = record_and_list(
-        case.pk, user.pk, user.get_full_name() or user.get_username(), timezone.now()
-    )
-    seen = parse_datetime(request.GET.get("seen", "") or "")
-    changed = seen is not None and case.updated_at != seen
-    return JsonResponse(
-        {
-            "others": others,
-            "changed": changed,
-            "messages": [
-                _("%(name)s is also looking at this case") % {"name": name} for name in others
-            ],
-            "changed_text": _("%(stale)s —") % {"stale": STALE} if changed else "",
-            "reload_text": _("reload"),
-        }
+    found = cases_visible_to(user).filter(reference=reference).values("pk", "updated_at").first()
+    if found is None:
+        raise Http404("No such case.")
+    others = record_and_list(found["pk"], user.pk, user.display_name, timezone.now())
+    seen = _page_version(request.GET.get("seen", ""))
+    changed = seen is not None and found["updated_at"] != seen
+    return render(
+        request,
+        "agent/_presence.html",
+        {"others": others, "changed": changed, "stale": STALE, "reference": reference},
     )

@@ -2,7 +2,7 @@
 
 from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -20,8 +20,27 @@ class Organization(models.Model):
         return self.name
 
 
+class People(UserManager["User"]):
+    """Who holds which role, asked once here (a superuser is a manager: `role_of`)."""
+
+    def staff(self) -> models.QuerySet["User"]:
+        """Agents and managers: support staff."""
+        return self.filter(
+            models.Q(role__in=(Role.AGENT, Role.MANAGER)) | models.Q(is_superuser=True)
+        )
+
+    def managers(self) -> models.QuerySet["User"]:
+        return self.filter(models.Q(role=Role.MANAGER) | models.Q(is_superuser=True))
+
+    def customers(self) -> models.QuerySet["User"]:
+        return self.filter(role=Role.CUSTOMER, is_superuser=False)
+
+
 class User(AbstractUser):
     """Django's own user, plus the role that decides what its holder may see and do."""
+
+    # People listed by name, as everywhere they are shown by it (`display_name`).
+    BY_NAME = ("first_name", "last_name", "username")
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CUSTOMER)
     organization = models.ForeignKey(
@@ -39,8 +58,16 @@ class User(AbstractUser):
         "site's.",
     )
 
+    objects = People()  # type: ignore[misc]
+
     class Meta:
         indexes = (models.Index(fields=["role"], name="user_role_idx"),)
+
+    @property
+    def display_name(self) -> str:
+        """How people are shown everywhere: their full name, or their username when there is
+        none."""
+        return self.get_full_name() or self.get_username()
 
     @property
     def effective_role(self) -> str:

@@ -1,13 +1,16 @@
-"""The case page (/portal/cases/<reference>/): everything about one case, and the forms that act
-on it. The actions (views.actions) draw it again, with the reason and what was typed, when a
-service refuses them."""
+"""The customer's case page (/portal/cases/<reference>/): everything about one case, and the forms
+that act on it. What a customer does to the case (reply, transitions, delete) is the shared case
+controller (`web.case_actions`) on the portal's side, `PORTAL`; the actions draw this page again,
+with the reason and what was typed, when a service refuses them."""
 
-from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from cases.models import Case, User
@@ -18,18 +21,12 @@ from cases.selectors import (
 )
 from portal.access import case_or_404, customer_of, customer_only, portal_cases
 from portal.forms import ReplyForm, SurveyForm, TransitionForm
-from portal.presenters import present_case
+from portal.presenters import CONFIRMED_TRANSITIONS, moves_text, present_portal
 from services.notifications import notifications_mark_read
+from web.case_actions import CaseSide, Forms
+from web.case_page import present
+from workflows.metadata import TransitionInfo
 from workflows.timers import with_upcoming
-
-
-@dataclass
-class Forms:
-    """The case page's forms; an action that was refused passes its own, bound, form."""
-
-    reply: ReplyForm = field(default_factory=ReplyForm)
-    actions: TransitionForm = field(default_factory=TransitionForm)
-    survey: SurveyForm = field(default_factory=SurveyForm)
 
 
 @require_GET
@@ -39,7 +36,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_or_404(page_cases(user), reference)
     # Before drawing the header, so that its unread count already leaves these out.
     notifications_mark_read(actor=user, case_id=case.pk)
-    return render_case(request, user, case)
+    return _draw(request, user, case)
 
 
 def page_cases(user: User) -> QuerySet[Case]:
@@ -47,35 +44,84 @@ def page_cases(user: User) -> QuerySet[Case]:
     outbox rows `upcoming` reads, in one more)."""
     return (
         with_upcoming(portal_cases(user))
-        .select_related("requester", "assignee", "repeat_of", "survey")
+        .select_related("queue", "requester", "assignee", "repeat_of", "survey")
         .prefetch_related(case_attachments_prefetch(user))
     )
 
 
 def render_case(
+    request: HttpRequest, user: User, case: Case, *, forms: Forms, status: int = 200
+) -> HttpResponse:
+    """The page again after an action (`case` is the light row the action found)."""
+    return _draw(request, user, case_or_404(page_cases(user), str(case.reference)), forms, status)
+
+
+def _draw(
     request: HttpRequest,
     user: User,
     case: Case,
-    *,
     forms: Forms | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    forms = dict(forms or {})
+    reply = forms.setdefault("reply", ReplyForm(initial={"seen": _version(case)}))
+    forms.setdefault("actions", TransitionForm())
+    forms.setdefault("survey", SurveyForm())
     comments = list(
         comments_visible_to(user, case)
         .select_related("author")
         .prefetch_related(comment_attachments_prefetch(user))
     )
     history = list(case.history.select_related("actor").order_by("created_at", "id"))
-    page = present_case(
+    seen = reply.cleaned_data.get("seen") if reply.is_bound and reply.is_valid() else None
+    page = present(
         case,
         user,
         comments=comments,
         history=history,
-        now=timezone.now(),
+        asks_first=CONFIRMED_TRANSITIONS,
+        seen=seen,
     )
     return render(
         request,
         "portal/case.html",
-        {"page": page, "case": case, "forms": forms or Forms()},
+        {
+            "case": case,
+            "page": page,
+            "portal": present_portal(case, history=history, now=timezone.now()),
+            "moves_text": moves_text(page.moves),
+            "forms": forms,
+            "seen_at": _version(case),
+        },
         status=status,
     )
+
+
+def _version(case: Case) -> str:
+    return case.updated_at.isoformat()
+
+
+def _find(user: User, reference: str) -> Case:
+    return case_or_404(portal_cases(user), reference)
+
+
+def _actions_form(data: QueryDict, case: Case, info: TransitionInfo) -> TransitionForm:
+    return TransitionForm(data)
+
+
+def _reply_form(data: QueryDict | None, files: MultiValueDict[str, Any] | None) -> ReplyForm:
+    return ReplyForm(data, files)
+
+
+PORTAL = CaseSide(
+    namespace="portal",
+    guard=customer_only,
+    find=_find,
+    render=render_case,
+    reply_form=_reply_form,
+    actions_form=_actions_form,
+    asks_first=CONFIRMED_TRANSITIONS,
+    confirm_template="portal/confirm.html",
+    deleted_text=_("The case disappears from your lists; support keeps its history."),
+    refuses_stale=False,
+)

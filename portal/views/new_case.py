@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods
 from cases.errors import InvalidInput, NotVisible, ServiceError
 from cases.models import Case, User
 from portal.access import case_or_404, customer_of, customer_only, portal_cases
-from portal.forms import CaseForm, add_service_errors, ask_for_files_again
+from portal.forms import CaseForm
 from portal.presenters import follow_up_allowed
 from services.attachments import attachment_add, uploads_checked
 from services.cases import case_create, case_repeat
+from web.forms import add_service_errors, ask_for_files_again
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,7 +39,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 ask_for_files_again(form, bool(request.FILES))
                 return _render(request, form, original, status=error.status_code)
             messages.success(
-                request, _("Case %(reference)s is open.") % {"reference": case.reference}
+                request,
+                _("Case %(reference)s was created. Support will answer here and by email.")
+                % {"reference": case.reference},
             )
             return redirect("portal:case", reference=case.reference)
         ask_for_files_again(form, bool(request.FILES))

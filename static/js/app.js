@@ -7,10 +7,10 @@
  *   ([data-dialog-close]) and Escape close it and nothing is sent. Without JavaScript the
  *   button submits at once and the server answers with a confirmation page.
  * - Relative times (<time data-relative>, from the `time` tag) stay fresh on a page left open.
- * - Searchable selects (select[data-searchable="<label>"], New case's Requester): a search box
- *   with that label goes above the select and keeps only the options whose text holds every
- *   word typed; when the chosen option is filtered out, the first one left is chosen. Without
- *   JavaScript, the plain select.
+ * - Typeaheads (input[data-lookup="<url>"]: the workspace's Requester and Organization fields):
+ *   as one types, the matches the server finds (<url>?q=…, agent/views/lookups.py) are listed
+ *   under the field, an ARIA combobox (arrow keys, Enter, Escape, or a click); choosing one
+ *   writes its value in the field. Without JavaScript the server matches what was typed.
  * - Saved replies (templates/agent/_case_saved_replies.html): an Insert button with
  *   data-saved-reply-text puts that text into the textarea named by data-saved-reply-target, at
  *   the cursor, instead of asking for the page again with the Reply box filled in.
@@ -231,42 +231,229 @@
   window.setInterval(poll, 10 * 1000);
 })();
 
-// Searchable selects: see the top of this file.
+// Typeaheads: see the top of this file. The list follows WAI-ARIA's combobox pattern: the field
+// keeps the focus, aria-activedescendant names the suggestion the arrow keys are on, and a
+// polite status says how many there are. Fields that htmx swaps in are enhanced too.
 (function () {
   "use strict";
-  document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+  var count = 0;
+
+  function enhance(input) {
+    if (input.hasAttribute("data-lookup-ready")) {
+      return;
+    }
+    input.setAttribute("data-lookup-ready", "");
+    count += 1;
+    var listId = (input.id || "lookup-" + count) + "-suggestions";
     var box = document.createElement("div");
-    box.className = "searchable";
-    var label = document.createElement("label");
-    label.className = "searchable__label";
-    label.htmlFor = select.id + "_search";
-    label.textContent = select.getAttribute("data-searchable");
-    var input = document.createElement("input");
-    input.type = "search";
-    input.id = select.id + "_search";
-    input.autocomplete = "off";
-    input.setAttribute("aria-controls", select.id);
-    box.appendChild(label);
+    box.className = "lookup";
+    input.parentNode.insertBefore(box, input);
     box.appendChild(input);
-    select.parentNode.insertBefore(box, select);
-    var options = Array.prototype.slice.call(select.options).filter(function (option) {
-      return option.value !== "";
-    });
+    var list = document.createElement("ul");
+    list.className = "lookup__list";
+    list.id = listId;
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    box.appendChild(list);
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    box.appendChild(status);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", listId);
+
+    var timer = null;
+    var asked = 0;
+    var active = -1;
+
+    function options() {
+      return Array.prototype.slice.call(list.querySelectorAll('[role="option"]'));
+    }
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function highlight(index) {
+      var all = options();
+      all.forEach(function (option, n) {
+        option.setAttribute("aria-selected", n === index ? "true" : "false");
+      });
+      active = index;
+      if (index >= 0 && all[index]) {
+        input.setAttribute("aria-activedescendant", all[index].id);
+        all[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function choose(option) {
+      input.value = option.getAttribute("data-value");
+      close();
+      // As if typed: a filter form sends itself again (htmx listens for change).
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    function show(results) {
+      list.textContent = "";
+      results.forEach(function (result, n) {
+        var option = document.createElement("li");
+        option.id = listId + "-" + n;
+        option.className = "lookup__option";
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.setAttribute("data-value", result.value);
+        var label = document.createElement("span");
+        label.className = "lookup__label";
+        label.textContent = result.label;
+        option.appendChild(label);
+        if (result.detail) {
+          var detail = document.createElement("span");
+          detail.className = "lookup__detail";
+          detail.textContent = result.detail;
+          option.appendChild(detail);
+        }
+        list.appendChild(option);
+      });
+      active = -1;
+      list.hidden = !results.length;
+      input.setAttribute("aria-expanded", results.length ? "true" : "false");
+      status.textContent = results.length
+        ? results.length + (results.length === 1 ? " suggestion" : " suggestions")
+        : "No suggestions";
+    }
+
+    function ask() {
+      var text = input.value.trim();
+      if (!text) {
+        close();
+        return;
+      }
+      var url = new URL(input.getAttribute("data-lookup"), window.location.href);
+      url.searchParams.set("q", text);
+      asked += 1;
+      var mine = asked;
+      fetch(url.toString(), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (data) {
+          // An answer to an older question, or to a field the page no longer holds: drop it.
+          if (data && mine === asked && document.activeElement === input) {
+            show(data.results || []);
+          }
+        })
+        .catch(function () {});
+    }
 
     input.addEventListener("input", function () {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      var shown = options.filter(function (option) {
-        var text = option.text.toLowerCase();
-        var match = words.every(function (word) {
-          return text.indexOf(word) !== -1;
-        });
-        option.hidden = !match;
-        return match;
-      });
-      var chosen = select.options[select.selectedIndex];
-      if (shown.length && (!chosen || chosen.hidden || chosen.value === "")) {
-        select.value = shown[0].value;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, 200);
+    });
+
+    input.addEventListener("keydown", function (event) {
+      var all = options();
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (list.hidden) {
+          ask();
+          return;
+        }
+        event.preventDefault();
+        if (!all.length) {
+          return;
+        }
+        if (event.key === "ArrowDown") {
+          highlight(active + 1 >= all.length ? 0 : active + 1);
+        } else {
+          highlight(active - 1 < 0 ? all.length - 1 : active - 1);
+        }
+      } else if (event.key === "Enter" && !list.hidden && active >= 0 && all[active]) {
+        event.preventDefault();
+        choose(all[active]);
+      } else if (event.key === "Escape" && !list.hidden) {
+        event.preventDefault();
+        close();
       }
     });
+
+    input.addEventListener("blur", function () {
+      window.setTimeout(close, 150);
+    });
+
+    // mousedown, not click: the field would lose the focus (and close the list) first.
+    list.addEventListener("mousedown", function (event) {
+      var option = event.target instanceof Element && event.target.closest('[role="option"]');
+      if (option) {
+        event.preventDefault();
+        choose(option);
+      }
+    });
+  }
+
+  function enhanceAll(root) {
+    (root || document).querySelectorAll("input[data-lookup]").forEach(enhance);
+  }
+
+  enhanceAll(document);
+  document.addEventListener("htmx:load", function (event) {
+    enhanceAll(event.target instanceof Element ? event.target : document);
   });
+})();
+
+// Bulk actions: the Transition select keeps the transitions that apply to the rows checked.
+// Each option names its workflow and the statuses it starts from (data-workflow, data-sources),
+// each row's checkbox its workflow and status; with nothing checked, every transition the page
+// offers (those that apply to one of its rows) stays. Without JavaScript all of those show, and
+// the result says, per case, what was refused.
+(function () {
+  "use strict";
+
+  function narrow() {
+    var select = document.getElementById("bulk_transition");
+    if (!select) {
+      return;
+    }
+    var checked = Array.prototype.slice.call(
+      document.querySelectorAll('input[type="checkbox"][name="cases"][form="bulk"]:checked')
+    );
+    select.querySelectorAll("option[data-workflow]").forEach(function (option) {
+      var sources = (option.getAttribute("data-sources") || "").split(" ");
+      var applies =
+        !checked.length ||
+        checked.some(function (box) {
+          return (
+            box.getAttribute("data-workflow") === option.getAttribute("data-workflow") &&
+            sources.indexOf(box.getAttribute("data-status")) !== -1
+          );
+        });
+      option.hidden = !applies;
+      option.disabled = !applies;
+    });
+    select.querySelectorAll("optgroup").forEach(function (group) {
+      group.hidden = !group.querySelector("option:not([hidden])");
+    });
+    var chosen = select.options[select.selectedIndex];
+    if (chosen && chosen.disabled) {
+      select.value = "";
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target instanceof HTMLInputElement && target.name === "cases") {
+      narrow();
+    }
+  });
+  document.addEventListener("htmx:load", narrow);
+  narrow();
 })();

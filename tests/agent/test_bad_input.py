@@ -66,9 +66,9 @@ def test_bulk_actions_refuse_what_they_cannot_read(desk, case_in, data):
         ("reply/", {"body": "\x00"}),
         ("reply/", {"body": "x" * 200_000}),
         ("transitions/no_such_transition/", {}),
-        ("transitions/start_work/", {"expected_updated_at": "not a time"}),
+        ("transitions/start_work/", {"seen": "not a time"}),
         ("properties/", {"priority": "abc", "assignee": "abc", "subject": ""}),
-        ("properties/", {"expected_updated_at": "\x00"}),
+        ("properties/", {"seen": "\x00"}),
     ],
 )
 def test_case_actions_refuse_what_they_cannot_read(desk, case_in, path, data):

@@ -38,7 +38,9 @@ def alert(response):
 def test_the_reply_form(desk, case_in):
     reply = page_of(desk, case_in()).region("Reply")
     assert reply.field("Reply").tag == "textarea"
+    # Two modes of the box, a reply to the customer by default.
     assert reply.field("Internal note").attrs["type"] == "checkbox"
+    assert "checked" not in reply.field("Internal note").attrs
     assert "multiple" in reply.field("Attachments").attrs
     assert "Send" in reply.buttons()
 
@@ -46,7 +48,7 @@ def test_the_reply_form(desk, case_in):
 @pytest.mark.parametrize("internal", [True, False])
 def test_a_reply_or_an_internal_note_is_posted(desk, case_in, internal):
     case = case_in()
-    data = {"body": "Checked the logs.", "expected_updated_at": seen(case)}
+    data = {"body": "Checked the logs.", "seen": seen(case)}
     if internal:
         data["internal"] = "on"
     response = desk.post(url_of(case, "reply"), data, follow=True)
@@ -69,9 +71,7 @@ def test_a_reply_to_a_changed_case_is_posted_with_a_warning(desk, case_in, manag
     case = case_in()
     before = seen(case)
     case_update(case_id=case.pk, actor=manager, changes={"subject": "Renamed"})
-    response = desk.post(
-        url_of(case, "reply"), {"body": "Hello", "expected_updated_at": before}, follow=True
-    )
+    response = desk.post(url_of(case, "reply"), {"body": "Hello", "seen": before}, follow=True)
     assert Comment.objects.filter(case=case).count() == 1
     assert STALE in alert(response)
 
@@ -81,7 +81,7 @@ def test_one_button_per_available_transition(desk, case_in):
     assert "Propose solution" in actions.buttons()
     assert "Block" in actions.buttons()
     assert actions.field("Note").tag == "textarea"
-    assert actions.find("input", name="expected_updated_at")
+    assert actions.find("input", name="seen")
 
 
 def test_only_the_fields_some_transition_takes(desk, case_in, browser, manager):
@@ -101,18 +101,21 @@ def test_a_transition_is_performed(desk, case_in):
     case = case_in("technical_support", "work_in_progress")
     response = desk.post(
         url_of(case, "transition", "block"),
-        {"note": "BUG-1", "expected_updated_at": seen(case)},
+        {"note": "BUG-1", "seen": seen(case)},
         follow=True,
     )
     assert reload(case).status == "blocked"
-    assert "Block: done" in parse(response.content).find(role="status").text()
+    assert (
+        "Case blocked. The case is now Blocked."
+        in parse(response.content).find(role="status").text()
+    )
 
 
 def test_a_sub_status_is_sent_with_the_transition(desk, case_in):
     case = case_in("support_center")
     desk.post(
         url_of(case, "transition", "set_pending"),
-        {"sub_status": "development", "expected_updated_at": seen(case)},
+        {"sub_status": "development", "seen": seen(case)},
     )
     assert reload(case).sub_status == "development"
 
@@ -121,16 +124,14 @@ def test_an_assignee_is_sent_with_the_transition(desk, case_in, other_agent):
     case = case_in("release_tracking")
     desk.post(
         url_of(case, "transition", "assign"),
-        {"assignee": str(other_agent.pk), "expected_updated_at": seen(case)},
+        {"assignee": str(other_agent.pk), "seen": seen(case)},
     )
     assert reload(case).assignee == other_agent
 
 
 def test_a_missing_note_is_refused_beside_the_field_keeping_what_was_typed(desk, case_in):
     case = case_in("technical_support", "work_in_progress")
-    response = desk.post(
-        url_of(case, "transition", "block"), {"note": "", "expected_updated_at": seen(case)}
-    )
+    response = desk.post(url_of(case, "transition", "block"), {"note": "", "seen": seen(case)})
     assert response.status_code == 400
     page = parse(response.content)
     assert "Block was not done" in page.find(role="alert").text()
@@ -139,15 +140,13 @@ def test_a_missing_note_is_refused_beside_the_field_keeping_what_was_typed(desk,
 
 def test_close_asks_first_without_javascript(desk, case_in):
     case = case_in("technical_support", "work_in_progress")
-    response = desk.post(
-        url_of(case, "transition", "close"), {"note": "Done", "expected_updated_at": seen(case)}
-    )
+    response = desk.post(url_of(case, "transition", "close"), {"note": "Done", "seen": seen(case)})
     assert response.status_code == 200
     assert "Yes, close" in parse(response.content).buttons()
     assert reload(case).status == "work_in_progress"
     desk.post(
         url_of(case, "transition", "close"),
-        {"note": "Done", "expected_updated_at": seen(case), "confirmed": "yes"},
+        {"note": "Done", "seen": seen(case), "confirmed": "yes"},
     )
     assert reload(case).status == "closed"
 
@@ -157,19 +156,13 @@ def test_a_second_agents_change_makes_the_first_agents_button_refuse(
 ):
     case = case_in("technical_support", "work_in_progress")
     before = seen(case)
-    browser(other_agent).post(
-        url_of(case, "transition", "block"), {"note": "Mine", "expected_updated_at": before}
-    )
+    browser(other_agent).post(url_of(case, "transition", "block"), {"note": "Mine", "seen": before})
     assert reload(case).status == "blocked"
-    response = desk.post(
-        url_of(case, "transition", "start_work"), {"note": "", "expected_updated_at": before}
-    )
+    response = desk.post(url_of(case, "transition", "start_work"), {"note": "", "seen": before})
     assert response.status_code == 409
     page = parse(response.content)
     assert STALE in page.find(role="alert").text()
-    assert page.region("Actions").find("input", name="expected_updated_at").attrs["value"] == seen(
-        case
-    )
+    assert page.region("Actions").find("input", name="seen").attrs["value"] == seen(case)
     assert reload(case).status == "blocked"
 
 
@@ -189,7 +182,7 @@ def test_properties_are_saved(desk, case_in, other_agent):
             "priority": str(Priority.HIGH),
             "assignee": str(other_agent.pk),
             "subject": "Printer is smoking",
-            "expected_updated_at": seen(case),
+            "seen": seen(case),
         },
         follow=True,
     )
@@ -208,7 +201,7 @@ def test_stale_properties_are_refused_and_keep_what_was_typed(desk, case_in, man
     perform_transition(case_id=case.pk, name="start_work", actor=manager)
     response = desk.post(
         url_of(case, "properties"),
-        {"priority": str(Priority.LOW), "subject": "Typed", "expected_updated_at": before},
+        {"priority": str(Priority.LOW), "subject": "Typed", "seen": before},
     )
     assert response.status_code == 409
     page = parse(response.content)
@@ -224,7 +217,7 @@ def test_customer_service_agents_assign_to_me_instead(desk, case_in, agent, brow
         properties.field("Assignee")
     assert "Assign to me" in properties.buttons()
     assert page_of(browser(manager), case).region("Properties").field("Assignee")
-    desk.post(url_of(case, "transition", "assign_to_me"), {"expected_updated_at": seen(case)})
+    desk.post(url_of(case, "transition", "assign_to_me"), {"seen": seen(case)})
     assert reload(case).assignee == agent
 
 

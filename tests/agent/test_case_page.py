@@ -158,18 +158,22 @@ def fresh_cache():
 
 
 def presence_of(client, case, seen=""):
+    """What the page's live region shows after a poll: its lines of text."""
     url = reverse("agent:presence", kwargs={"reference": case.reference})
-    response = client.get(url, {"seen": seen})
+    response = client.get(url, {"seen": seen}, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    return response.json()
+    return [line.text() for line in parse(response.content).find_all("p")]
 
 
-def test_the_page_names_its_presence_url_and_when_it_was_drawn(desk, case_in):
+def test_the_page_polls_for_presence_with_the_moment_it_was_drawn(desk, case_in):
     case = case_in()
-    box = page_of(desk, case).find(
-        **{"data-presence-url": "/agent/cases/" + case.reference + "/presence/"}
+    box = page_of(desk, case).find(id="presence")
+    seen = reload(case).updated_at.isoformat()
+    assert box.attrs["hx-get"] == reverse("agent:presence", args=[case.reference]) + "?seen=" + (
+        seen.replace(":", "%3A").replace("+", "%2B")
     )
-    assert box.attrs["data-presence-seen"] == reload(case).updated_at.isoformat()
+    assert "every 10s" in box.attrs["hx-trigger"]
+    assert box.attrs["aria-live"] == "polite"
 
 
 def test_presence_names_the_other_agents_who_have_the_case_open(
@@ -177,22 +181,40 @@ def test_presence_names_the_other_agents_who_have_the_case_open(
 ):
     case = case_in()
     seen = reload(case).updated_at.isoformat()
-    assert presence_of(desk, case, seen)["others"] == []
-    answer = presence_of(browser(other_agent), case, seen)
-    assert answer["others"] == [agent.get_full_name() or agent.username]
-    mine = presence_of(desk, case, seen)
-    name = other_agent.get_full_name() or other_agent.username
-    assert mine["messages"] == [f"{name} is also looking at this case"]
-    assert mine["changed"] is False
+    assert presence_of(desk, case, seen) == []
+    assert presence_of(browser(other_agent), case, seen) == [
+        f"{agent.display_name} is also looking at this case"
+    ]
+    assert presence_of(desk, case, seen) == [
+        f"{other_agent.display_name} is also looking at this case"
+    ]
+
+
+def test_presence_says_nothing_when_nobody_else_is_here(desk, case_in, fresh_cache):
+    case = case_in()
+    url = reverse("agent:presence", kwargs={"reference": case.reference})
+    response = desk.get(url, {"seen": reload(case).updated_at.isoformat()})
+    # Empty, so that the live region stays empty (and hidden) and announces nothing.
+    assert response.content == b""
 
 
 def test_presence_tells_when_the_case_changed(desk, case_in, agent, fresh_cache):
     case = case_in()
     seen = reload(case).updated_at.isoformat()
     comment_post(case_id=case.pk, actor=agent, body="Changed meanwhile")
-    answer = presence_of(desk, case, seen)
-    assert answer["changed"] is True
-    assert answer["changed_text"].startswith("This case changed since you opened it")
+    (line,) = presence_of(desk, case, seen)
+    assert line.startswith("This case changed since you opened it")
+    assert "reload" in line
+
+
+def test_a_presence_poll_runs_two_queries(browser, other_agent, case_in, fresh_cache):
+    case = case_in()
+    client = browser(other_agent)
+    url = reverse("agent:presence", kwargs={"reference": case.reference})
+    client.get(url)  # the session is cached once it has been read
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, {"seen": "2026-02-30T10:00:00"}).status_code == 200
+    assert len(queries) <= 2, [query["sql"] for query in queries]
 
 
 def test_presence_is_for_staff_who_see_the_case(browser, customer, desk, case_in):
@@ -200,3 +222,17 @@ def test_presence_is_for_staff_who_see_the_case(browser, customer, desk, case_in
     url = reverse("agent:presence", kwargs={"reference": case.reference})
     assert browser(customer).get(url).status_code == 302
     assert desk.get(url.replace(case.reference, "TS-999999")).status_code == 404
+
+
+def test_the_agent_sees_the_solution_the_customer_decides_on(desk, case_in, agent):
+    case = case_in("customer_service", "open")
+    perform_transition(
+        case_id=case.pk,
+        name="propose_solution",
+        actor=agent,
+        note="Here is what we did.",
+        close_notes="Refunded the duplicate charge.",
+    )
+    text = page_of(desk, case).region("What happens next").text()
+    assert "the customer decides on the proposed solution below" in text
+    assert "Refunded the duplicate charge." in text

@@ -32,7 +32,7 @@ def test_a_customer_opens_a_follow_up_that_links_back(
     shot(page, "follow-up-form", widths=BOTH_WIDTHS)
     page.get_by_role("button", name="Create case").click()
 
-    expect(page.get_by_role("status")).to_contain_text("is open")
+    expect(page.get_by_role("status")).to_contain_text("was created")
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Repeat of {old.reference}")
     shot(page, "follow-up-created", widths=BOTH_WIDTHS)
     page.get_by_role("link", name=old.reference, exact=True).click()

@@ -32,7 +32,7 @@ def test_a_customer_opens_a_case_accepts_the_answer_and_rates_it(
     page.get_by_role("button", name="Create case").click()
 
     created = page.get_by_role("status")
-    expect(created).to_contain_text("is open")
+    expect(created).to_contain_text("was created")
     reference = REFERENCE.search(created.inner_text()).group()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "Cannot sign in to the billing site"

@@ -1,5 +1,6 @@
 """What people write is shown as Markdown, and nothing hostile in it survives: no script, no event
-handler, no `javascript:` address, whatever the spelling."""
+handler, no `javascript:` address, whatever the spelling. The text part of an email reads the
+same Markdown as plain text (`markdown_to_text`)."""
 
 from html.parser import HTMLParser
 
@@ -7,7 +8,7 @@ import pytest
 from django.template import engines
 from django.utils.safestring import SafeString
 
-from cases.text import render_markdown
+from cases.text import markdown_to_text, render_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -131,3 +132,66 @@ def test_the_markdown_filter_shows_nothing_for_nothing():
     template = engines["django"].from_string("{% load text %}[{{ body|markdown }}]")
 
     assert template.render({"body": None}) == "[]"
+
+
+# --- as plain text (the text part of an email) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        (
+            "**Bold**, __bold__, *slanted*, _slanted_, ~~gone~~",
+            "Bold, bold, slanted, slanted, gone",
+        ),
+        ("Run `make run` now", "Run make run now"),
+        ("# Steps\n\nFirst this.", "Steps\n\nFirst this."),
+        (
+            "See [the guide](https://example.com/guide).",
+            "See the guide (https://example.com/guide).",
+        ),
+        (
+            "Write to <help@example.com> or <https://example.com>",
+            "Write to help@example.com or https://example.com",
+        ),
+        ("- one\n- **two**\n- three", "- one\n- two\n- three"),
+        ("* one\n* two", "- one\n- two"),
+        ("3. third\n4. fourth", "3. third\n4. fourth"),
+        ("- outer\n  - inner\n  - more", "- outer\n  - inner\n  - more"),
+        ("> Quoted **words**\n> on two lines", "> Quoted words\n> on two lines"),
+        ("```\nvpn --reset\n  --force\n```", "    vpn --reset\n      --force"),
+        ("first line\nsecond line", "first line\nsecond line"),
+        ("Above\n\n---\n\nBelow", "Above\n\n---\n\nBelow"),
+        ("| Name | Size |\n|---|---|\n| a.png | 2 KB |", "Name | Size\na.png | 2 KB"),
+        ("\\*not emphasis\\* &amp; <b>raw</b>", "*not emphasis* & <b>raw</b>"),
+        ("", ""),
+    ],
+)
+def test_markdown_reads_as_plain_text(markdown, text):
+    assert markdown_to_text(markdown) == text
+
+
+def test_a_list_item_of_several_paragraphs_stays_under_its_marker():
+    markdown = "1. Open the settings.\n\n   Then the network tab.\n\n2. Restart."
+
+    assert markdown_to_text(markdown) == (
+        "1. Open the settings.\n\n   Then the network tab.\n\n2. Restart."
+    )
+
+
+def test_a_reply_as_people_write_it_reads_without_a_single_mark():
+    markdown = (
+        "Hello **Chris**,\n\nPlease try:\n\n1. Open *Settings*\n2. Run `vpn --reset`\n\n"
+        "See [our guide](https://help.example.com/vpn).\n\nAvery"
+    )
+
+    assert markdown_to_text(markdown) == (
+        "Hello Chris,\n\nPlease try:\n\n1. Open Settings\n2. Run vpn --reset\n\n"
+        "See our guide (https://help.example.com/vpn).\n\nAvery"
+    )
+
+
+def test_an_address_the_html_would_not_link_stays_as_it_was_written():
+    """Plain text runs nothing, so it hides nothing either: what the HTML shows as words (a
+    `javascript:` link refused) reads as those words."""
+    assert markdown_to_text("[click](javascript:alert(1))") == "[click](javascript:alert(1))"

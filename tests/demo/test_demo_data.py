@@ -19,12 +19,14 @@ from cases.models import (
     Queue,
     Release,
     ReleaseItem,
+    SavedReply,
     Survey,
     User,
 )
 from cases.roles import Role
 from demo.planning import Story, StoryError, do, find_path, plan
 from notifications.models import Notification
+from services.saved_replies import saved_reply_fill
 from workflows.metadata import describe
 from workflows.registry import WORKFLOWS
 
@@ -59,6 +61,7 @@ def demo(django_db_setup, django_db_blocker):
 def counts() -> dict[str, int]:
     models = (Case, Comment, HistoryEntry, Organization, Queue, Release, ReleaseItem, Survey, User)
     counted = {model.__name__: model.objects.count() for model in models}
+    counted["SavedReply"] = SavedReply.objects.count()
     counted["Notification"] = Notification.objects.count()
     return counted
 
@@ -200,6 +203,29 @@ def test_past_notifications_count_as_sent(demo):
     assert not Notification.objects.filter(
         sent_at__isnull=True, scheduled_for__lte=timezone.now() - timezone.timedelta(minutes=1)
     ).exists()
+
+
+def test_the_team_shares_saved_replies_that_fill_in_the_customer_and_the_case(demo):
+    shared = list(SavedReply.objects.filter(owner=None).order_by("id"))
+    case = Case.objects.select_related("requester").order_by("pk").first()
+
+    assert 3 <= len(shared) <= 4
+    assert not SavedReply.objects.filter(owner__isnull=False).exists()
+    for reply in shared:
+        filled = saved_reply_fill(body=reply.body, case=case)
+        assert "{" not in filled, reply.title
+        assert case.requester.get_full_name() in filled and case.reference in filled, reply.title
+
+
+def test_a_second_run_makes_shared_saved_replies_that_went_missing_again(demo):
+    gone = SavedReply.objects.filter(owner=None).order_by("id").first()
+    gone.delete()
+    before = counts()
+
+    output = load_demo()
+
+    assert f"Created missing shared saved replies: {gone.title}." in output
+    assert counts() == before | {"SavedReply": before["SavedReply"] + 1}
 
 
 def test_paths_use_only_what_people_or_customer_replies_do():

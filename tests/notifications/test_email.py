@@ -1,5 +1,5 @@
 """The email of every notification kind: plain text and HTML, to the right person, and never a
-word of an internal note."""
+word (nor a file name) of an internal note."""
 
 import pytest
 from django.urls import reverse
@@ -11,6 +11,7 @@ from notifications.outbox import notify
 from services.cases import case_create, case_update
 from services.conversation import comment_post
 from tests.timed_cases import HOUR, T0, awaiting_confirmation, new_case, pending, resolved
+from tests.uploads import upload
 from workflows.services import perform_transition
 
 SECRET = "SECRET-internal-diagnosis"
@@ -52,7 +53,14 @@ def test_every_kind_has_a_text_and_an_html_email(kind, queues, customer, mailout
 def test_no_email_ever_quotes_an_internal_note(kind, role, queues, customer, agent, mailoutbox):
     case = new_case(queues["technical_support"], customer, at=T0)
     comment_post(case_id=case.pk, actor=agent, body="We are looking into it.", now=T0 + HOUR)
-    comment_post(case_id=case.pk, actor=agent, body=SECRET, internal=True, now=T0 + 2 * HOUR)
+    comment_post(
+        case_id=case.pk,
+        actor=agent,
+        body=SECRET,
+        internal=True,
+        files=[upload(f"{SECRET}.png")],
+        now=T0 + 2 * HOUR,
+    )
     perform_transition(case_id=case.pk, name="block", actor=agent, note=SECRET, now=T0 + 3 * HOUR)
 
     _send(kind, case, {"customer": customer, "agent": agent}[role], at=T0 + 4 * HOUR)

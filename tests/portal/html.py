@@ -171,10 +171,17 @@ class Node:
         return self.find_all("a")
 
     def field(self, label: str) -> Node:
-        """The input, select or textarea whose <label> reads `label` exactly."""
+        """The input, select or textarea whose <label> reads `label` exactly, or that a heading
+        reading `label` labels (aria-labelledby)."""
         for tag in self.find_all("label"):
             if tag.text() == label and tag.attrs.get("for"):
                 return self.root().by_id(tag.attrs["for"])
+        for tag in self.iter():
+            labelled = tag.attrs.get("aria-labelledby")
+            if tag.tag in ("input", "select", "textarea") and labelled:
+                heading = self.root().find_or_none(id=labelled)
+                if heading is not None and heading.text() == label:
+                    return tag
         raise LookupError(f"No field labelled {label!r}")
 
 

@@ -115,7 +115,7 @@ def test_a_transition_is_performed_and_says_so(portal, case_in):
         {"note": "Still broken after the update."},
         follow=True,
     )
-    assert "Reject solution: done. The case is now Work in Progress." in status_message_of(response)
+    assert "Solution rejected. The case is now Work in Progress." in status_message_of(response)
     assert reload(case).status == "work_in_progress"
     assert "Still broken after the update." in parse(response.content).region("Conversation").text()
 
@@ -136,7 +136,7 @@ def test_a_refused_note_comes_back_beside_the_field(portal, case_in, monkeypatch
     def refuse(**kwargs):
         raise InvalidInput.field("note", "This field is required.")
 
-    monkeypatch.setattr("portal.views.actions.perform_transition", refuse)
+    monkeypatch.setattr("web.case_actions.perform_transition", refuse)
     response = portal.post(case_url(case, "transition", "reject_solution"), {"note": " "})
     assert response.status_code == 400
     page = parse(response.content)
@@ -183,7 +183,7 @@ def test_close_once_confirmed_closes(portal, case_in):
         {"note": "Fixed itself.", "confirmed": "yes"},
         follow=True,
     )
-    assert "Close: done. The case is now Closed." in status_message_of(response)
+    assert "Case closed. The case is now Closed." in status_message_of(response)
     assert reload(case).status == "closed"
 
 

@@ -218,7 +218,7 @@ def test_what_happens_next_gives_the_reminder_date(portal, case_in):
 @time_machine.travel(NOW, tick=False)
 def test_what_happens_next_gives_the_first_response_promise(portal, case_in):
     text = page_of(portal, case_in("technical_support")).region("What happens next").text()
-    assert "We aim to answer by 1 December 2026, 17:00." in text
+    assert "We aim to answer by 1 December 2026, 17:00" in text
     assert "Support is on it." in text
 
 
@@ -244,15 +244,31 @@ def test_a_wait_for_the_customers_reply_says_so(portal, case_in):
     assert "We are waiting for your reply" in text.text()
 
 
-def test_a_wait_in_development_says_so(portal, case_in):
+def test_each_status_says_what_it_means(portal, case_in):
     case = case_in("release_tracking", "backlog")
-    assert "In development" in page_of(portal, case).region("What happens next").text()
+    text = page_of(portal, case).region("What happens next").text()
+    assert "Backlog: Accepted as an issue and in the development backlog" in text
+
+
+def test_a_status_done_waiting_for_a_release_does_not_say_in_development(portal, case_in):
+    case = case_in("release_tracking", "done_awaiting_release")
+    text = page_of(portal, case).region("What happens next").text()
+    assert "The fix is done and ships with the next release." in text
+    assert "In development" not in text
+
+
+def test_a_sub_status_says_what_it_means(portal, case_in, agent):
+    case = case_in("support_center", "in_progress")
+    perform_transition(case_id=case.pk, name="set_pending", actor=agent, sub_status="development")
+    text = page_of(portal, case).region("What happens next").text()
+    assert "Pending · Development: The case waits for a fix" in text
 
 
 def test_a_closed_case_says_nothing_more_is_planned(portal, case_in):
     case = case_in("customer_service", "closed")
     text = page_of(portal, case).region("What happens next").text()
-    assert "This case is closed. Nothing more is planned." in text
+    assert "Closed: The case is closed and can no longer be changed." in text
+    assert "Nothing more is planned." in text
 
 
 def test_the_reply_form_is_only_where_the_customer_may_reply(portal, case_in):
@@ -264,7 +280,10 @@ def test_the_reply_form_is_only_where_the_customer_may_reply(portal, case_in):
     assert page_of(portal, case_in("technical_support", "closed")).region_or_none("Reply") is None
     resolved = page_of(portal, case_in("customer_service", "resolved"))
     assert resolved.region_or_none("Reply") is None
-    assert "awaits your decision" in resolved.region("Conversation").text()
+    # The decision is the customer's move there: it follows the conversation, and no note
+    # about a reply box that is not there stands in its way.
+    assert "Accept solution" in resolved.region("Actions").buttons()
+    assert "awaits your decision" not in resolved.region("Conversation").text()
 
 
 def test_opening_the_page_marks_its_updates_read(portal, case_in, agent, customer):
@@ -375,3 +394,74 @@ def test_an_internal_notes_file_is_not_found_for_the_customer(portal, case_in, a
     attachment = case.attachments.get()
     url = reverse("attachment", args=[attachment.pk, attachment.filename])
     assert portal.get(url).status_code == 404
+
+
+# --- the decision: the proposed solution where the customer decides ---------------------------
+
+
+def _sections(page):
+    """The case page's sections, in the order the page shows them."""
+    return [
+        page.root().by_id(section.attrs["aria-labelledby"]).text()
+        for section in page.find_all("section")
+        if section.attrs.get("aria-labelledby")
+    ]
+
+
+def test_customer_service_shows_the_proposed_solution_where_the_customer_decides(
+    portal, case_in, agent
+):
+    case = case_in("customer_service", "open")
+    perform_transition(
+        case_id=case.pk,
+        name="propose_solution",
+        actor=agent,
+        note="Here is what we did.",
+        close_notes="Refunded the duplicate charge of 49 EUR.",
+    )
+    page = page_of(portal, case)
+    actions = page.region("Actions")
+    assert "Proposed solution" in actions.text()
+    assert "Refunded the duplicate charge of 49 EUR." in actions.text()
+    assert {"Accept solution", "Reject solution"} <= set(actions.buttons())
+    conversation = page.region("Conversation").text()
+    assert "Here is what we did." in conversation
+    assert "Refunded the duplicate charge of 49 EUR." in conversation
+
+
+def test_the_conversation_and_solution_come_before_the_decision(portal, case_in):
+    sections = _sections(page_of(portal, case_in("technical_support", "solution_proposed")))
+    assert sections.index("Conversation") < sections.index("Actions") < sections.index("Reply")
+
+
+def test_a_new_case_does_not_lead_with_close(portal, case_in):
+    sections = _sections(page_of(portal, case_in("technical_support")))
+    assert sections.index("Conversation") < sections.index("Reply") < sections.index("Actions")
+
+
+def test_confirm_and_close_each_say_what_they_do(portal, case_in):
+    actions = page_of(portal, case_in("support_center", "awaiting_customer_confirmation")).region(
+        "Actions"
+    )
+    text = actions.text()
+    assert "The answer solved the problem: the case closes." in text
+    assert "the case closes without confirming an answer" in text
+    confirm = next(b for b in actions.find_all("button") if b.text() == "Confirm")
+    assert (
+        actions.root()
+        .by_id(confirm.attrs["aria-describedby"])
+        .text()
+        .startswith("The answer solved")
+    )
+
+
+def test_rejecting_asks_why(portal, case_in):
+    actions = page_of(portal, case_in("technical_support", "solution_proposed")).region("Actions")
+    hint = actions.root().by_id("id_note_helptext").text()
+    assert "say why" in hint
+
+
+def test_the_reply_box_is_labelled_by_its_heading_once(portal, case_in):
+    reply = page_of(portal, case_in("technical_support", "work_in_progress")).region("Reply")
+    assert reply.field("Reply").attrs["aria-labelledby"] == "reply-title"
+    assert [label.text() for label in reply.find_all("label")] == ["Attachments"]

@@ -61,19 +61,59 @@ def test_times_can_be_asked_for_as_a_date_or_a_date_and_time():
     at = NOW + timedelta(days=2)
 
     assert render('{% time at "date" %}', at=at).endswith(">3 December 2026</time>")
-    assert render('{% time at "datetime" %}', at=at).endswith(">3 December 2026, 14:05</time>")
+    assert render('{% time at "datetime" %}', at=at).endswith(">3 December 2026, 14:05 UTC</time>")
     assert "data-relative" not in render('{% time at "date" %}', at=at)
 
 
 @pytest.mark.usefixtures("frozen")
-def test_times_are_shown_in_the_readers_time_zone():
+def test_times_are_shown_in_the_readers_time_zone_and_name_it():
     with timezone.override("Europe/Berlin"):
         html = render('{% time at "datetime" %}', at=NOW)
 
     assert html == (
         '<time datetime="2026-12-01T14:05:00Z" title="1 December 2026, 15:05 CET">'
-        "1 December 2026, 15:05</time>"
+        "1 December 2026, 15:05 CET</time>"
     )
+
+
+@pytest.mark.usefixtures("frozen")
+@pytest.mark.parametrize(
+    ("zone", "words"),
+    [
+        ("America/New_York", "1 December 2026, 09:05 EST"),
+        ("Asia/Dubai", "1 December 2026, 18:05 UTC+4"),
+        ("Asia/Kathmandu", "1 December 2026, 19:50 UTC+5:45"),
+        ("America/Sao_Paulo", "1 December 2026, 11:05 UTC-3"),
+    ],
+)
+def test_a_zone_without_an_abbreviation_is_named_by_its_offset(zone, words):
+    with timezone.override(zone):
+        html = render('{% time at "datetime" %}', at=NOW)
+
+    assert html.endswith(f'title="{words}">{words}</time>')
+
+
+@pytest.mark.usefixtures("frozen")
+def test_the_same_moment_reads_in_each_readers_own_zone_one_after_the_other():
+    """Formatted times are kept (a list repeats the same minutes): never one reader's wall clock
+    for another's, although both are the same instant."""
+    with timezone.override("Europe/Berlin"):
+        berlin = render('{% time at "datetime" %}', at=NOW)
+    with timezone.override("Asia/Tokyo"):
+        tokyo = render('{% time at "datetime" %} {% time at "date" %}', at=NOW)
+
+    assert berlin.endswith(">1 December 2026, 15:05 CET</time>")
+    assert ">1 December 2026, 23:05 JST</time> " in tokyo
+
+
+@pytest.mark.usefixtures("frozen")
+def test_a_date_is_the_day_in_the_readers_zone():
+    late = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+
+    with timezone.override("Asia/Tokyo"):
+        html = render('{% time at "date" %}', at=late)
+
+    assert html.endswith(' title="2 December 2026, 08:30 JST">2 December 2026</time>')
 
 
 def test_no_time_renders_nothing():

@@ -137,3 +137,15 @@ def test_the_queryset_helper_filters_on_workflow_and_status_columns():
     columns = set(re.findall(r'"cases_case"\."(\w+)"', where))
 
     assert columns == {"workflow", "status", "sub_status"}
+
+
+def test_a_workflow_that_does_not_say_what_a_status_means_is_refused():
+    with pytest.raises(ValueError, match="what every status means"):
+        Definition(
+            key="kanban",
+            name="Kanban",
+            statuses=(("todo", "To do"), ("closed", "Closed")),
+            initial="todo",
+            waiting_on={"todo": ON_SUPPORT, "closed": ON_NOBODY},
+            meanings={"todo": "Someone will do it."},
+        )

@@ -1,24 +1,21 @@
 """Template tags every page uses: times, people and status pills (`{% load web %}`)."""
 
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 
 from django import template
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases.times import format_date, format_datetime
 
 register = template.Library()
 
 # Past this, a relative time ("9 days ago") says less than the date itself.
 RELATIVE_LIMIT = timedelta(days=7)
-DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y, H:i"
-EXACT_FORMAT = "j F Y, H:i T"
 
 
 def _relative(value: datetime, now: datetime) -> str:
@@ -39,35 +36,24 @@ def _relative(value: datetime, now: datetime) -> str:
     return (_("in %(span)s") if future else _("%(span)s ago")) % {"span": span}
 
 
-@lru_cache(maxsize=4096)
-def _formatted(local: datetime, style: str, language: str | None) -> str:
-    """A local time to the minute in one of the formats, once per minute, format and language
-    (`language` is the cache's key: date_format reads the active one): a list formats the same
-    few minutes over and over, and Django's formatter is slow next to a dictionary."""
-    return date_format(local, style)
-
-
-def _format(local: datetime, style: str) -> str:
-    return _formatted(local.replace(second=0, microsecond=0), style, get_language())
-
-
 @register.simple_tag(name="time")
 def time_tag(value: datetime | None, style: str = "relative") -> SafeString | str:
-    """`<time>` in the reader's time zone, its exact moment as the title.
+    """`<time>` in the reader's time zone (`web.timezones` activates it), its exact moment with
+    the zone as the title.
 
     style: "relative" ("2 hours ago", "in 3 days"; the date once more than a week away),
-    "date" ("15 December 2026") or "datetime" ("3 December 2026, 14:00"). Relative times carry
-    `data-relative` so app.js keeps them fresh on a page left open.
+    "date" ("15 December 2026") or "datetime" ("3 December 2026, 14:00 CET"): the formats of
+    `cases.times`, which the emails use too. Relative times carry `data-relative` so app.js
+    keeps them fresh on a page left open.
     """
     if value is None:
         return ""
-    local = timezone.localtime(value)
     iso = value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    exact = _format(local, EXACT_FORMAT)
+    exact = format_datetime(value)
     if style == "date":
-        text = _format(local, DATE_FORMAT)
+        text = format_date(value)
     elif style == "datetime":
-        text = _format(local, DATETIME_FORMAT)
+        text = exact
     else:
         now = timezone.now()
         if abs(now - value) < RELATIVE_LIMIT:
@@ -77,7 +63,7 @@ def time_tag(value: datetime | None, style: str = "relative") -> SafeString | st
                 exact,
                 _relative(value, now),
             )
-        text = _format(local, DATE_FORMAT)
+        text = format_date(value)
     return format_html('<time datetime="{}" title="{}">{}</time>', iso, exact, text)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.models import Case, HistoryEntry, Release
+from cases.models import Case, HistoryEntry, Release, SavedReply
 from demo import loader
 from demo.planning import StoryError
 from demo.stories import PASSWORD
@@ -58,6 +58,9 @@ class Command(BaseCommand):
             )
             if result.users_created:
                 self.stdout.write(f"Created missing demo users: {', '.join(result.users_created)}.")
+            if result.saved_replies_created:
+                titles = ", ".join(result.saved_replies_created)
+                self.stdout.write(f"Created missing shared saved replies: {titles}.")
         self.summary()
 
     def summary(self) -> None:
@@ -68,7 +71,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {HistoryEntry.objects.count()} history entries, "
             f"{Release.objects.count()} releases ({delivered} delivered), "
-            f"{Case.objects.filter(deleted_at__isnull=False).count()} deleted case(s)"
+            f"{Case.objects.filter(deleted_at__isnull=False).count()} deleted case(s), "
+            f"{SavedReply.objects.filter(owner=None).count()} shared saved replies"
         )
         self.stdout.write(f"Log in with the password {PASSWORD} as:")
         for username, summary in loader.login_table():
