@@ -152,8 +152,15 @@ def _saved_replies(manager: User) -> list[str]:
 
 def _queues() -> dict[str, Queue]:
     queues = {}
-    for name, workflow in stories.QUEUES:
-        queue, _ = Queue.objects.get_or_create(name=name, defaults={"workflow": workflow})
+    for name, workflow, public_name, public_description in stories.QUEUES:
+        queue, _ = Queue.objects.get_or_create(
+            name=name,
+            defaults={
+                "workflow": workflow,
+                "public_name": public_name,
+                "public_description": public_description,
+            },
+        )
         if queue.workflow != workflow:
             raise StoryError(
                 f"Queue {name!r} exists with workflow {queue.workflow}, not {workflow}"

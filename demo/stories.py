@@ -61,12 +61,32 @@ PEOPLE = (
     ),
 )
 
-# (queue name, workflow key)
+# (queue name, workflow key, the name and the line customers see on New case)
 QUEUES = (
-    ("Technical Support", "technical_support"),
-    ("Support Center", "support_center"),
-    ("Customer Service", "customer_service"),
-    ("Release Tracking", "release_tracking"),
+    (
+        "Technical Support",
+        "technical_support",
+        "Something is broken",
+        "Errors, outages and anything that stopped working.",
+    ),
+    (
+        "Support Center",
+        "support_center",
+        "Questions and how-to",
+        "How to set something up, use a feature or plan a change.",
+    ),
+    (
+        "Customer Service",
+        "customer_service",
+        "Billing and orders",
+        "Invoices, charges, refunds, deliveries and your subscription.",
+    ),
+    (
+        "Release Tracking",
+        "release_tracking",
+        "Bugs and feature requests",
+        "A defect to fix or a change you need in a future release.",
+    ),
 )
 
 # Release name -> days ago it was delivered (None: still open for cases).

@@ -3,9 +3,10 @@ what it means, its way through the workflow, the conversation, the history, what
 do now, and the solution or answer waiting for the customer's decision. Each side adds only what
 differs (portal.presenters, agent.presenters).
 
-Read off the workflow metadata (`workflows.metadata`), the case's history and the rows the view
-read (with their relations prefetched): nothing here queries, and nothing is written per
-workflow, so that a fifth workflow gets its pages without touching this module.
+`read` reads what both pages show of a case (its conversation as the reader may see it, and its
+history) in two queries; `present` turns it into the read-model without a query of its own, off
+the workflow metadata (`workflows.metadata`): nothing is written per workflow, so that a fifth
+workflow gets its pages without touching this module.
 """
 
 from collections.abc import Mapping, Sequence
@@ -16,9 +17,14 @@ from django.utils.functional import Promise
 
 from cases.models import Case, Comment, HistoryEntry, User
 from cases.roles import role_of
-from cases.selectors import history_note_visible_to
+from cases.selectors import (
+    comment_attachments_prefetch,
+    comments_visible_to,
+    history_note_visible_to,
+)
 from web.case_progress import StatusView, Step, next_steps, status_label, status_of, steps_taken
 from web.conversation import Message, conversation, reply_refusal
+from web.forms import ReplyForm
 from workflows.base import WorkflowCase
 from workflows.declarations import CLOSE_NOTES, NOTE, PAYLOAD_FIELDS
 from workflows.metadata import TransitionInfo, WorkflowInfo, describe
@@ -106,6 +112,27 @@ class CaseView:
     def needed_for(self, field: str) -> list[str]:
         """The labels of the available actions that need `field`."""
         return [action.label for action in self.actions if action.needs(field)]
+
+
+def read(
+    case: Case,
+    user: User,
+    *,
+    asks_first: Mapping[str, str | Promise],
+    reply: ReplyForm,
+) -> tuple[CaseView, list[HistoryEntry]]:
+    """The read-model of `case` for `user` and its history (which each side reads again for its
+    own part). `reply` is the page's Reply form: when it comes back from a reply that was held,
+    the messages that arrived after it was drawn are marked new."""
+    comments = list(
+        comments_visible_to(user, case)
+        .select_related("author")
+        .prefetch_related(comment_attachments_prefetch(user))
+    )
+    history = list(case.history.select_related("actor").order_by("created_at", "id"))
+    seen = reply.cleaned_data.get("seen") if reply.is_bound and reply.is_valid() else None
+    page = present(case, user, comments=comments, history=history, asks_first=asks_first, seen=seen)
+    return page, history
 
 
 def present(

@@ -20,7 +20,7 @@ from cases.roles import is_staff_role, role_of
 from cases.selectors import history_note_visible_to
 from workflows.base import WorkflowCase
 from workflows.declarations import CLOSE_NOTES
-from workflows.metadata import WorkflowInfo
+from workflows.metadata import TransitionInfo, WorkflowInfo
 from workflows.services import refuse_update
 
 
@@ -47,8 +47,10 @@ class Message:
     attachments: Sequence[File]
     internal: bool = False
     title: str = ""
-    # Close notes the transition gave besides its message (customer_service's solution).
+    # Close notes the transition gave besides its message (customer_service's solution), and
+    # what they are called there ("Proposed solution", else "Close notes").
     close_notes: str = ""
+    close_notes_title: str = ""
     # A public message by someone else that arrived after the reader's page was drawn.
     new: bool = False
 
@@ -105,6 +107,7 @@ def conversation(
                 internal=comment.internal,
                 title=transition.label if transition is not None else "",
                 close_notes=close_notes if close_notes != comment.body else "",
+                close_notes_title=_close_notes_title(transition),
                 new=seen is not None
                 and comment.created_at > seen
                 and not comment.internal
@@ -130,6 +133,12 @@ def conversation(
             )
     messages.sort(key=lambda message: message.at)
     return messages
+
+
+def _close_notes_title(transition: TransitionInfo | None) -> str:
+    if transition is not None and transition.rules.message == CLOSE_NOTES:
+        return transition.rules.offered_as or transition.label
+    return str(_("Close notes"))
 
 
 def reply_refusal(flow: WorkflowCase, user: User) -> str | None:

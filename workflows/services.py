@@ -183,9 +183,13 @@ def notify_about(
 
 
 def public_message(rules: Rules, payload: Payload) -> str:
-    """What a transition says to the other side: its note, else its close notes (the solution of
-    customer_service's propose_solution, why an agent closed it); nothing when the note is
-    internal (a blocker)."""
+    """What a transition says to the other side is a message of the conversation, posted by the
+    person who performed it and linked to the transition's history entry: its note, else its
+    close notes (customer_service's proposed solution, why an agent closed a case). An internal
+    note (the blocker of `block`) is never posted. From support, such a message answers the
+    customer like any public reply: it ends the First Response milestone, and the customer is
+    emailed it, unless the transition's own notification tells them at once. It never fires
+    another automatic transition."""
     if rules.internal_note:
         return ""
     return payload.note or payload.close_notes or ""
@@ -208,8 +212,11 @@ def stamp_support_action(
 
 
 def stamp_customer_action(case: Case, actor: User | None, now: datetime) -> None:
-    """A customer who writes or acts on a case waits for support's answer from then on (or
-    since earlier, when they were already waiting)."""
+    """A case waits for support's answer from the moment it is opened, and again whenever its
+    customer writes (a public reply) or acts on it (a transition such as Reject solution, an
+    edit), since the earliest such moment; support's next customer-facing message (a public
+    reply, or a transition's message) ends the wait (`stamp_support_action`). The agent
+    workspace's Needs response lists the cases that wait so."""
     if actor is not None and role_of(actor) == Role.CUSTOMER:
         case.awaiting_answer_since = case.awaiting_answer_since or now
 

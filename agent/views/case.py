@@ -4,13 +4,10 @@ transitions, delete) is the shared case controller (`web.case_actions`) on the w
 `WORKSPACE`; the actions draw this page again, with the reason and what was typed, when a service
 refuses them."""
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -27,13 +24,11 @@ from cases.selectors import (
     case_attachments_prefetch,
     cases_listed,
     cases_visible_to,
-    comment_attachments_prefetch,
-    comments_visible_to,
     saved_replies_for,
 )
 from notifications.selectors import notifications_of_case
 from web.case_actions import CaseSide, Forms
-from web.case_page import present
+from web.case_page import read
 from workflows.metadata import TransitionInfo, describe
 from workflows.timers import with_upcoming
 
@@ -99,21 +94,8 @@ def _draw(
 ) -> HttpResponse:
     forms = dict(forms or {})
     reply = forms.setdefault("reply", ReplyForm())
-    comments = list(
-        comments_visible_to(user, case)
-        .select_related("author")
-        .prefetch_related(comment_attachments_prefetch(user))
-    )
-    history = list(case.history.select_related("actor").order_by("created_at", "id"))
-    seen = reply.cleaned_data.get("seen") if reply.is_bound and reply.is_valid() else None
-    page = present(
-        case,
-        user,
-        comments=comments,
-        history=history,
-        asks_first=CONFIRMED_TRANSITIONS,
-        seen=seen,
-    )
+    assert isinstance(reply, ReplyForm)
+    page, _history = read(case, user, asks_first=CONFIRMED_TRANSITIONS, reply=reply)
     mine = Q(requester_id=case.requester_id)
     if case.organization_id:
         mine |= Q(organization_id=case.organization_id)
@@ -190,16 +172,12 @@ def _actions_form(data: QueryDict, case: Case, info: TransitionInfo) -> ActionsF
     return ActionsForm(data, sub_statuses=sub_statuses, staff=staff)
 
 
-def _reply_form(data: QueryDict | None, files: MultiValueDict[str, Any] | None) -> ReplyForm:
-    return ReplyForm(data, files)
-
-
 WORKSPACE = CaseSide(
     namespace="agent",
     guard=staff_only,
     find=_find,
     render=render_case,
-    reply_form=_reply_form,
+    reply_form=ReplyForm,
     actions_form=_actions_form,
     asks_first=CONFIRMED_TRANSITIONS,
     confirm_template="agent/case_confirm.html",

@@ -53,6 +53,10 @@ class QueueAdmin(ManagerPermissions, admin.ModelAdmin[Queue]):
     fieldsets = (
         (None, {"fields": ("name", "workflow")}),
         (
+            "What customers see",
+            {"fields": ("public_name", "public_description", "highest_customer_priority")},
+        ),
+        (
             "First response targets",
             {
                 "fields": (

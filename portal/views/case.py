@@ -3,28 +3,23 @@ that act on it. What a customer does to the case (reply, transitions, delete) is
 controller (`web.case_actions`) on the portal's side, `PORTAL`; the actions draw this page again,
 with the reason and what was typed, when a service refuses them."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from cases.models import Case, User
 from cases.selectors import (
     case_attachments_prefetch,
-    comment_attachments_prefetch,
-    comments_visible_to,
 )
 from portal.access import case_or_404, customer_of, customer_only, portal_cases
 from portal.forms import ReplyForm, SurveyForm, TransitionForm
 from portal.presenters import CONFIRMED_TRANSITIONS, moves_text, present_portal
 from services.notifications import notifications_mark_read
 from web.case_actions import CaseSide, Forms
-from web.case_page import present
+from web.case_page import read
 from workflows.metadata import TransitionInfo
 from workflows.timers import with_upcoming
 
@@ -64,24 +59,11 @@ def _draw(
     status: int = 200,
 ) -> HttpResponse:
     forms = dict(forms or {})
-    reply = forms.setdefault("reply", ReplyForm(initial={"seen": _version(case)}))
+    reply = forms.setdefault("reply", ReplyForm())
+    assert isinstance(reply, ReplyForm)
     forms.setdefault("actions", TransitionForm())
     forms.setdefault("survey", SurveyForm())
-    comments = list(
-        comments_visible_to(user, case)
-        .select_related("author")
-        .prefetch_related(comment_attachments_prefetch(user))
-    )
-    history = list(case.history.select_related("actor").order_by("created_at", "id"))
-    seen = reply.cleaned_data.get("seen") if reply.is_bound and reply.is_valid() else None
-    page = present(
-        case,
-        user,
-        comments=comments,
-        history=history,
-        asks_first=CONFIRMED_TRANSITIONS,
-        seen=seen,
-    )
+    page, history = read(case, user, asks_first=CONFIRMED_TRANSITIONS, reply=reply)
     return render(
         request,
         "portal/case.html",
@@ -109,16 +91,12 @@ def _actions_form(data: QueryDict, case: Case, info: TransitionInfo) -> Transiti
     return TransitionForm(data)
 
 
-def _reply_form(data: QueryDict | None, files: MultiValueDict[str, Any] | None) -> ReplyForm:
-    return ReplyForm(data, files)
-
-
 PORTAL = CaseSide(
     namespace="portal",
     guard=customer_only,
     find=_find,
     render=render_case,
-    reply_form=_reply_form,
+    reply_form=ReplyForm,
     actions_form=_actions_form,
     asks_first=CONFIRMED_TRANSITIONS,
     confirm_template="portal/confirm.html",

@@ -21,7 +21,7 @@ PAGE_SIZE = 25
 def case_list(request: HttpRequest) -> HttpResponse:
     user = customer_of(request)
     tab = tab_named(request.GET.get("tab"))
-    queues = list(Queue.objects.order_by("name"))
+    queues = list(Queue.objects.order_by("public_name", "name"))
     form = CaseFilterForm(request.GET, queues=queues)
     cases = portal_cases(user).filter(tab_condition(tab))
     filtered = False

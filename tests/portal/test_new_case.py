@@ -56,6 +56,7 @@ def test_files_come_with_the_new_case(portal, queues):
         {
             "queue": queues["customer_service"].pk,
             "subject": "Refund",
+            "description": "Charged twice.",
             "priority": Priority.NORMAL,
             "attachments": files,
         },
@@ -160,8 +161,62 @@ def test_a_follow_up_takes_files_too(portal, closed_case):
         f"{NEW}?repeat_of={closed_case.reference}",
         {
             "subject": "Again",
+            "description": "Smoke again.",
             "attachments": [SimpleUploadedFile("again.txt", b"smoke")],
         },
     )
     repeat = Case.objects.get(repeat_of=closed_case)
     assert list(repeat.attachments.values_list("filename", flat=True)) == ["again.txt"]
+
+
+# --- what customers choose from -------------------------------------------------------------
+
+
+def test_queues_are_offered_by_their_customer_facing_name_and_line(portal, queues):
+    queue = queues["customer_service"]
+    queue.public_name = "Billing and invoices"
+    queue.public_description = "Charges, refunds and invoices."
+    queue.save()
+    options = [o.text() for o in parse(portal.get(NEW).content).field("Queue").find_all("option")]
+    assert "Billing and invoices — Charges, refunds and invoices." in options
+    assert "customer_service" not in options
+    assert "technical_support" in options  # a queue without a public name keeps its own
+
+
+def test_a_description_is_required(portal, queues):
+    response = portal.post(
+        NEW,
+        {"queue": queues["technical_support"].pk, "subject": "VPN", "priority": Priority.NORMAL},
+    )
+    assert response.status_code == 400
+    assert "This field is required." in parse(response.content).by_id("id_description_error").text()
+    assert not Case.objects.exists()
+
+
+def test_urgent_is_for_support_by_default(portal, queues):
+    options = [o.text() for o in parse(portal.get(NEW).content).field("Priority").find_all("option")]
+    assert options == ["Low", "Normal", "High"]
+    response = portal.post(
+        NEW,
+        {
+            "queue": queues["technical_support"].pk,
+            "subject": "VPN",
+            "description": "Down.",
+            "priority": Priority.URGENT,
+        },
+    )
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_a_queue_may_let_customers_choose_urgent(portal, queues):
+    queue = queues["technical_support"]
+    queue.highest_customer_priority = Priority.URGENT
+    queue.save()
+    data = {"queue": queue.pk, "subject": "Down", "description": "All of it.", "priority": 40}
+    portal.post(NEW, data)
+    assert Case.objects.get(subject="Down").priority == Priority.URGENT
+    other = queues["customer_service"]
+    response = portal.post(NEW, {**data, "queue": other.pk, "subject": "Refund now"})
+    error = parse(response.content).by_id("id_priority_error").text()
+    assert "you may choose up to High" in error

@@ -7,6 +7,7 @@ Render the graphs with Graphviz, e.g. `python manage.py show_workflows --format 
 when the two differ).
 """
 
+import inspect
 import textwrap
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,7 +19,9 @@ from django.db.models import DurationField
 from cases.models import Queue
 from workflows.declarations import AUTO_CLOSE, REMINDER, Timer
 from workflows.metadata import TransitionInfo, WorkflowInfo, describe
+from workflows.milestones import first_response_due_after_priority_change
 from workflows.registry import WORKFLOWS
+from workflows.services import public_message, stamp_customer_action
 
 # Long lists and sentences wrap onto more lines of the same cell.
 WRAP_AT = 40
@@ -221,9 +224,26 @@ def markdown(infos: list[WorkflowInfo]) -> str:
         "",
     ]
     out += [f"- [{info.name}](#{_slug(info.name)}) (`{info.key}`)" for info in infos]
+    out += ["", *_shared_rules()]
     for info in infos:
         out += ["", *_markdown_workflow(info)]
     return "\n".join(out) + "\n"
+
+
+# The rules every workflow shares, each told by the docstring of the code that applies it.
+SHARED_RULES = (
+    ("A transition's message", public_message),
+    ("Who waits for an answer", stamp_customer_action),
+    ("First response and a change of priority", first_response_due_after_priority_change),
+)
+
+
+def _shared_rules() -> list[str]:
+    out = ["## Rules every workflow shares", ""]
+    for title, rule in SHARED_RULES:
+        text = " ".join((inspect.getdoc(rule) or "").split())
+        out += [f"- **{title}** (`{rule.__module__}.{rule.__name__}`): {text}"]
+    return out
 
 
 def _markdown_workflow(info: WorkflowInfo) -> list[str]:
