@@ -6,11 +6,13 @@ from agent.views import (
     actions,
     case,
     lists,
+    lookups,
     new_case,
     overview,
     presence,
     releases,
     saved_replies,
+    search,
     updates,
 )
 
@@ -21,6 +23,9 @@ urlpatterns = [
     path("cases/", lists.case_list, name="case_list"),
     path("cases/bulk/", lists.bulk, name="bulk"),
     path("cases/new/", new_case.case_new, name="case_new"),
+    path("search/", search.search, name="search"),
+    path("people/", lookups.people, name="people_lookup"),
+    path("organizations/", lookups.organizations, name="organization_lookup"),
     path("cases/<slug:reference>/", case.case_page, name="case"),
     path("cases/<slug:reference>/reply/", actions.reply, name="reply"),
     path("cases/<slug:reference>/transitions/<slug:name>/", actions.transition, name="transition"),

@@ -1,5 +1,6 @@
-"""Seed a large case table and time the hot paths: the agent workspace's lists, searches, case
-page and overview, the admin case list, the API and the timer sweeps.
+"""Seed a large case table and time the hot paths: the agent workspace's lists, searches (the
+header Search included), case page and overview, the admin case list, the API and the timer
+sweeps.
 
     BENCH_CASES=1000000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench make bench
 
@@ -19,7 +20,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import django
@@ -38,6 +40,8 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
+from django.db.models import F  # noqa: E402
+from django.db.models.functions import Mod  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -51,7 +55,9 @@ from cases.models import (  # noqa: E402
     Queue,
     User,
 )
-from workflows.metadata import closed_cases  # noqa: E402
+from cases.roles import Role  # noqa: E402
+from workflows.declarations import SUPPORT_SIDE  # noqa: E402
+from workflows.metadata import closed_cases, describe, waiting_on_q  # noqa: E402
 from workflows.registry import WORKFLOWS  # noqa: E402
 from workflows.sweeps import (  # noqa: E402
     auto_close,
@@ -63,16 +69,90 @@ RUNS = 5
 BATCH = 10_000
 # The case whose page is measured carries a long conversation and history.
 CONVERSATION = 60
+# 2,000 customers in 50 organizations (20,000 cases each at a million), named as people are, so
+# that the workspace's search and typed filters meet realistic names, emails and organizations.
+CUSTOMERS = 2000
+FIRST_NAMES = (  # noqa: SIM905 (a list of names reads best as words)
+    "Alice Bruno Chloe Daniel Emma Farid Grace Hugo Ines Jonas Kira Liam Maya Nils "
+    "Olivia Pablo Quinn Rosa Samir Tara Umar Vera Wim Xenia Yusuf Zoe Anton Bea "
+    "Carl Dora Emil Frida Gustav Hanna Ivan Julia Karl Lena Marco Nora"
+).split()
+LAST_NAMES = (  # noqa: SIM905 (a list of names reads best as words)
+    "Martin Keller Ito Novak Berg Costa Dubois Eriksen Fischer Garcia Hansen Ivanova Jensen Klein "
+    "Larsen Moreau Nagy Olsen Petit Quist Rossi Schmidt Takahashi Ueda Vogel Weber Xu Yilmaz "
+    "Zimmer Alvarez Brandt Conti Dahl Engel Ferrari Graf Huber Iqbal Jovanovic Kovacs Lund Meyer "
+    "Nielsen Ortiz Pohl Richter Sato Toth Urban Varga"
+).split()
+COMPANIES = [
+    f"{first} {second}"
+    for second in ("Traders", "Systems", "Bank", "Logistics", "Health")
+    for first in (  # noqa: SIM905 (as above)
+        "Northwind Contoso Fabrikam Tailspin Wingtip Litware Adatum Proseware Woodgrove Lucerne"
+    ).split()
+]
+# Two customers whose cases are all among the oldest (the first seeded) or all among the newest
+# (their activity stamped last): the header search's worst and best places for a match.
+OLDEST = ("bench-oldest", "Olga", "Oldfield", "Oldfield Ltd", range(0, 1500))
+NEWEST = ("bench-newest", "Nadia", "Newton", "Newton GmbH", range(1500, 3000))
+
+
+def person(username: str, first: str, last: str, org: Organization) -> User:
+    email = f"{first}.{last}@{org.name.replace(' ', '-')}.example".lower()
+    user, _created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "role": Role.CUSTOMER,
+            "organization": org,
+            "first_name": first,
+            "last_name": last,
+            "email": email,
+        },
+    )
+    return user
+
+
+def awaiting_since(queue: Queue, status: str, sub_status: str, n: int, entered: datetime,
+                   answered: datetime | None, created: datetime) -> datetime | None:  # fmt: skip
+    """Who has the last word, as a team's day leaves it: a case never answered waits since it
+    was opened; of those waiting on support, a third had the customer write last (one in ten of
+    those on hold); nobody waits for support where the customer holds the next move."""
+    wait = describe(queue.workflow).wait(status, sub_status)
+    if wait.side != SUPPORT_SIDE:
+        return None
+    if answered is None:
+        return created
+    every = 10 if wait.shown_as else 3
+    return entered if n % every == 0 else None
+
+
+def stamp_waiting() -> None:
+    """Rows seeded before the bench stamped who waits: every unanswered case waiting on support,
+    and a third of the others, in bulk."""
+    if Case.objects.filter(awaiting_answer_since__isnull=False).exists():
+        return
+    support = Case.objects.filter(waiting_on_q(SUPPORT_SIDE))
+    support.filter(first_responded_at__isnull=True).update(awaiting_answer_since=F("created_at"))
+    support.filter(first_responded_at__isnull=False).annotate(third=Mod("id", 3)).filter(
+        third=0
+    ).update(awaiting_answer_since=F("status_changed_at"))
 
 
 def seed(total: int) -> None:
-    orgs = [Organization.objects.get_or_create(name=f"Bench org {i}")[0] for i in range(50)]
+    orgs = [Organization.objects.get_or_create(name=name)[0] for name in COMPANIES]
     customers = [
-        User.objects.get_or_create(
-            username=f"bench-customer-{i}", defaults={"role": "customer", "organization": orgs[i]}
-        )[0]
-        for i in range(50)
+        person(
+            f"bench-customer-{i}",
+            FIRST_NAMES[i % len(FIRST_NAMES)],
+            LAST_NAMES[i // len(FIRST_NAMES) % len(LAST_NAMES)],
+            orgs[i % len(orgs)],
+        )
+        for i in range(CUSTOMERS)
     ]
+    special = {}
+    for username, first, last, org_name, positions in (OLDEST, NEWEST):
+        org = Organization.objects.get_or_create(name=org_name)[0]
+        who = person(username, first, last, org)
+        special.update(dict.fromkeys(positions, who))
     agents = [
         User.objects.get_or_create(username=f"bench-agent-{i}", defaults={"role": "agent"})[0]
         for i in range(20)
@@ -93,12 +173,15 @@ def seed(total: int) -> None:
             model = WORKFLOWS[queue.workflow]
             statuses = model.definition.status_keys
             status = statuses[n % len(statuses)]
-            customer = customers[n % len(customers)]
+            customer = special.get(n) or customers[n % len(customers)]
             created = now - timedelta(minutes=n % 500_000)
             # A steady state: every case entered its status within five days (older timers have
             # fired long ago), and all but one in a thousand got their first response in time.
             entered = max(created, now - timedelta(minutes=n % 7_200))
             answered = None if n % 1000 == 0 else created + timedelta(hours=1)
+            # Pending's sub-statuses in turn: the customer's input, or someone beyond support.
+            sub_statuses = model.definition.sub_status_keys(status)
+            sub_status = sub_statuses[n // 28 % len(sub_statuses)] if sub_statuses else ""
             rows.append(
                 Case(
                     queue=queue,
@@ -110,17 +193,28 @@ def seed(total: int) -> None:
                     organization=customer.organization,
                     assignee=agents[n % len(agents)] if n % 3 else None,
                     status=status,
-                    sub_status="customer_input" if status == "pending" else "",
+                    sub_status=sub_status,
                     status_changed_at=entered,
                     created_at=created,
                     first_response_due_at=created + timedelta(hours=8),
                     first_responded_at=answered,
+                    awaiting_answer_since=awaiting_since(
+                        queue, status, sub_status, n, entered, answered, created
+                    ),
                     closed_at=entered if status == model.definition.closed else None,
                     reference=f"BX-{n:08d}",
                 )
             )
         Case.objects.bulk_create(rows)
         print(f"  {start + len(rows)}", flush=True)
+    stamp_waiting()
+    # The newest customer's cases had the latest activity (a microsecond apart, after every
+    # case seeded): at the top of every list by update.
+    now = timezone.now()
+    latest = list(Case.objects.filter(requester__username=NEWEST[0]).only("pk"))
+    for n, case in enumerate(latest):
+        case.updated_at = now - timedelta(microseconds=n)
+    Case.objects.bulk_update(latest, ["updated_at"], batch_size=BATCH)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # As autovacuum would have: statistics, and a visibility map for index-only scans.
@@ -241,6 +335,27 @@ class Bench:
         print(f"{label:<58} {process_ms:8.1f} ms {over_http} {queries:8d}", flush=True)
 
 
+def header_searches(regular: User) -> list[tuple[str, str]]:
+    """The header Search's scenarios: a name, an email and an organization whose cases are all
+    the newest, or all the oldest (1,500 each: more than `cases.search.FEW_MATCHES`), and a
+    customer and an organization among many (500 and 20,000 cases at a million)."""
+    scenarios = []
+    for username, _first, _last, org_name, _positions in (NEWEST, OLDEST):
+        who = User.objects.get(username=username)
+        age = "newest" if username == NEWEST[0] else "oldest"
+        scenarios += [
+            (f"a name, {age}", who.get_full_name()),
+            (f"an email, {age}", who.email),
+            (f"an organization, {age}", org_name),
+        ]
+    assert regular.organization is not None
+    scenarios += [
+        ("a customer among 2,000", regular.get_full_name()),
+        ("an organization of 20,000 cases", regular.organization.name),
+    ]
+    return [(label, urlencode({"q": words})) for label, words in scenarios]
+
+
 def signed_in(username: str) -> Client:
     client = Client()
     client.force_login(User.objects.get(username=username))
@@ -273,6 +388,7 @@ def main() -> int:
             ("mine", "My cases"),
             ("unassigned", "Unassigned"),
             ("customer", "Waiting on customer"),
+            ("held", "On hold"),
             ("open", "All open"),
             ("closed", "Closed"),
         ):
@@ -293,6 +409,20 @@ def main() -> int:
                 desk,
                 f"/agent/cases/?tab=open&q={reference}",
             )
+        regular = User.objects.get(username="bench-customer-777")
+        for label, words in header_searches(regular):
+            bench.page(f"agent: header search, {label}", desk, f"/agent/search/?{words}")
+        bench.page(
+            "agent: All open, Search a name (+ where else)",
+            desk,
+            f"/agent/cases/?tab=open&{urlencode({'q': regular.get_full_name()})}",
+        )
+        bench.page(
+            "agent: requester typed",
+            desk,
+            f"/agent/cases/?tab=open&{urlencode({'requester': regular.get_full_name()})}",
+        )
+        bench.page("agent: requester suggestions (typeahead)", desk, "/agent/people/?q=mar")
         bench.page(
             f"agent: case page ({CONVERSATION} messages)", desk, f"/agent/cases/{busy.reference}/"
         )

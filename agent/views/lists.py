@@ -4,36 +4,54 @@ actions on the rows checked (POST), each case through its service on its own.
 
 The page runs a constant number of queries whatever the number of rows: the rows with their
 queue, requester, organization and assignee in one query (a page fetches one row more than it
-shows instead of counting the list: see `web.paging`), plus the filters' options.
+shows instead of counting the list: see `web.paging`), plus the filters' options (queues and
+agents: customers and organizations are typed, never listed). A Search adds the people and
+organizations it matches, the matching ids (`cases.search`), and the same for the matches in the
+other views ("2 more in Closed").
+
+With htmx the filter form asks for the list again without a reload (`HX-Request`): the answer is
+the list's body alone (`agent/_list_body.html`), and the address keeps the filters (hx-push-url).
 """
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import push_url
+from django_htmx.middleware import HtmxDetails
 
 from agent.access import case_url, is_manager, listed_cases, staff_of, staff_only
 from agent.filters import CaseFilter, staff_members
 from agent.forms import ME, BulkForm, person_label
 from agent.lists import (
+    Tab,
+    bulk_transitions,
     ordered,
     row_for,
     sort_links,
     tab_condition,
     tab_named,
     tabs_for,
+    tabs_of,
 )
 from cases.errors import ServiceError
 from cases.models import Case, Priority, User
+from cases.search import PeopleSearch, cases_found
 from cases.selectors import cases_visible_to
 from services.cases import case_update
 from web.paging import PAGE_SIZES, Window, page_number_of, page_size_of
 from workflows.metadata import describe
 from workflows.services import perform_transition
+
+# The filter form's id: an htmx request it sent keeps the filters open in the answer.
+FILTER_FORM = "case-filters"
 
 
 @require_GET
@@ -46,30 +64,98 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = CaseFilter(request.GET or None, queryset=cases)
     sort = request.GET.get("sort", "")
     size = page_size_of(request.GET.get("page_size"))
-    rows_qs = ordered(filters.qs, tab, sort).select_related(
+    matching = filters.qs  # runs the filters: a Search says whether it read its matches by id
+    rows_qs = ordered(matching, tab, sort, by_id=filters.by_id).select_related(
         "queue", "requester", "organization", "assignee"
     )
     page = Window(rows_qs, size, page_number_of(request.GET.get("page")))
+    filters.show_as_read()
     now = timezone.now()
     rows = [row_for(case, case_url(str(case.reference)), now) for case in page.object_list]
     staff = list(staff_members())
-    return render(
-        request,
-        "agent/cases.html",
-        {
-            "tabs": tabs_for(manager),
-            "tab": tab,
-            "filters": filters,
-            "filtered": filters.active,
-            "page": page,
-            "rows": rows,
-            "sorts": sort_links(sort),
-            "page_sizes": PAGE_SIZES,
-            "page_size": size,
-            "bulk": BulkForm(staff=staff, auto_id="bulk_%s"),
-            "list_url": request.get_full_path(),
-        },
+    on_page = {(case.workflow, case.status) for case in page.object_list}
+    details = getattr(request, "htmx", None)
+    htmx = details if isinstance(details, HtmxDetails) else None
+    partial = bool(htmx) and not (htmx and htmx.history_restore_request)
+    search = str(filters.form.cleaned_data.get("q") or "") if filters.form.is_valid() else ""
+    context = {
+        "tabs": tabs_for(manager),
+        "tab": tab,
+        "filters": filters,
+        "filtered": filters.active,
+        "filters_open": filters.active
+        or bool(filters.form.errors)
+        or (htmx is not None and htmx.trigger == FILTER_FORM),
+        "filter_form_id": FILTER_FORM,
+        "page": page,
+        "rows": rows,
+        "sorts": sort_links(sort),
+        "page_sizes": PAGE_SIZES,
+        "page_size": size,
+        "bulk": BulkForm(staff=staff, auto_id="bulk_%s", transitions=bulk_transitions(on_page)),
+        "list_url": request.get_full_path(),
+        "elsewhere": _elsewhere(user, manager, tab, filters.searched, search),
+        "search": search,
+    }
+    template = "agent/_list_body.html" if partial else "agent/cases.html"
+    response = render(request, template, context)
+    if partial:
+        # The address to keep: the filters that hold a value (the form sends every field).
+        kept = [(key, str(value)) for key, value in request.GET.items() if value]
+        push_url(response, f"{request.path}?{urlencode(kept)}" if kept else request.path)
+    # One address, two answers (the page, or its body for htmx): caches must tell them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """Matches of a list's Search in another view: "2 more in Closed", linked to that view
+    searched for the same words."""
+
+    tab: Tab
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Hint:
+    views: list[Elsewhere]
+    # Too many matches to count by view: a link to all of them instead.
+    more: bool
+    search_url: str
+
+
+def _elsewhere(
+    user: User, manager: bool, tab: Tab, searched: PeopleSearch | None, text: str
+) -> Hint | None:
+    """Where else the Search typed in a view finds cases (every case this user may see, deleted
+    ones for a manager, whatever the other filters): the matches' ids as the search reads them
+    (`cases.search.cases_found`), then what says which views they are in. Where the matches are
+    too many to read by id, only a link to all of them (the header search)."""
+    search_url = f"{reverse('agent:search')}?{urlencode({'q': text})}"
+    if searched is None:
+        return None
+    matching, by_id = cases_found(cases_visible_to(user), searched)
+    if not by_id:
+        return Hint([], True, search_url)
+    found = matching.order_by().only(
+        "workflow", "status", "sub_status", "assignee", "awaiting_answer_since", "deleted_at"
     )
+    counts: dict[str, int] = {}
+    for case in found:
+        views = tabs_of(case, user, manager)
+        if any(view.key == tab.key for view in views):
+            continue
+        for view in views:
+            counts[view.key] = counts.get(view.key, 0) + 1
+    list_url = reverse("agent:case_list")
+    others = [
+        Elsewhere(view, counts[view.key], f"{list_url}?{urlencode({'tab': view.key, 'q': text})}")
+        for view in tabs_for(manager)
+        if counts.get(view.key)
+    ]
+    return Hint(others, False, search_url)
 
 
 @require_POST

@@ -1,5 +1,6 @@
 """New case on a customer's behalf (/agent/cases/new/): the requester is a customer the agent
-chooses, the channel says how they got in touch (phone, email, chat, agent)."""
+names by typing (`agent.people`: app.js suggests them; without it, part of a name that names one
+customer), the channel says how they got in touch (phone, email, chat, agent)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from agent.access import case_url, staff_of, staff_only
 from agent.forms import CaseForm
+from agent.people import person_name
 from cases.errors import InvalidInput, ServiceError
 from services.cases import case_create
 from web.forms import FILES_AGAIN, add_service_errors
@@ -40,7 +42,12 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 add_service_errors(form, error)
             _ask_for_files_again(request, form)
             return _render(request, form, status=error.status_code)
-        messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})
+        # "Created", not "open": the case starts in its workflow's first status (New).
+        messages.success(
+            request,
+            _("Case %(reference)s created for %(person)s.")
+            % {"reference": case.reference, "person": person_name(data["requester"])},
+        )
         return redirect(case_url(str(case.reference)))
     _ask_for_files_again(request, form)
     return _render(request, form, status=400)

@@ -180,57 +180,6 @@
   window.setInterval(refreshTimes, 30 * 1000);
 })();
 
-// Agent case page: someone else is here. The page names its presence URL and the moment it was
-// drawn (data-presence-url, data-presence-seen); every 10 s this asks who else has the case
-// open and whether it changed since, and says so in the page's live region.
-(function () {
-  "use strict";
-  var box = document.querySelector("[data-presence-url]");
-  if (!box || !window.fetch) {
-    return;
-  }
-  var url = box.getAttribute("data-presence-url");
-  var seen = box.getAttribute("data-presence-seen") || "";
-
-  function show(data) {
-    box.textContent = "";
-    (data.messages || []).forEach(function (text) {
-      var line = document.createElement("p");
-      line.textContent = text;
-      box.appendChild(line);
-    });
-    if (data.changed) {
-      var line = document.createElement("p");
-      line.textContent = data.changed_text + " ";
-      var link = document.createElement("a");
-      link.href = window.location.pathname;
-      link.textContent = data.reload_text;
-      line.appendChild(link);
-      box.appendChild(line);
-    }
-    box.hidden = !box.firstChild;
-  }
-
-  function poll() {
-    fetch(url + "?seen=" + encodeURIComponent(seen), {
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    })
-      .then(function (response) {
-        return response.ok ? response.json() : null;
-      })
-      .then(function (data) {
-        if (data) {
-          show(data);
-        }
-      })
-      .catch(function () {});
-  }
-
-  poll();
-  window.setInterval(poll, 10 * 1000);
-})();
-
 // Typeaheads: see the top of this file. The list follows WAI-ARIA's combobox pattern: the field
 // keeps the focus, aria-activedescendant names the suggestion the arrow keys are on, and a
 // polite status says how many there are. Fields that htmx swaps in are enhanced too.
@@ -456,4 +405,47 @@
   });
   document.addEventListener("htmx:load", narrow);
   narrow();
+})();
+
+// Searchable selects (select[data-searchable="<label>"], New case's Requester while the customers
+// are few enough to list): a search box with that label goes above the select and keeps only the
+// options whose text holds every word typed; when the chosen option is filtered out, the first one
+// left is chosen. Without JavaScript, the plain select.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    var box = document.createElement("div");
+    box.className = "searchable";
+    var label = document.createElement("label");
+    label.className = "searchable__label";
+    label.htmlFor = select.id + "_search";
+    label.textContent = select.getAttribute("data-searchable");
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = select.id + "_search";
+    input.autocomplete = "off";
+    input.setAttribute("aria-controls", select.id);
+    box.appendChild(label);
+    box.appendChild(input);
+    select.parentNode.insertBefore(box, select);
+    var options = Array.prototype.slice.call(select.options).filter(function (option) {
+      return option.value !== "";
+    });
+
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = options.filter(function (option) {
+        var text = option.text.toLowerCase();
+        var match = words.every(function (word) {
+          return text.indexOf(word) !== -1;
+        });
+        option.hidden = !match;
+        return match;
+      });
+      var chosen = select.options[select.selectedIndex];
+      if (shown.length && (!chosen || chosen.hidden || chosen.value === "")) {
+        select.value = shown[0].value;
+      }
+    });
+  });
 })();

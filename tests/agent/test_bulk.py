@@ -1,6 +1,8 @@
 """Bulk actions on the rows checked: each case through its service on its own, and a result that
 names each case, what was done and what was refused and why."""
 
+import re
+
 from django.urls import reverse
 
 from cases.models import Case, Priority
@@ -36,6 +38,36 @@ def test_the_bulk_controls_are_on_the_list(desk, case_in, agent, other_agent, ma
     transitions = page.split('id="bulk_transition"', 1)[1].split("</select>")[0]
     assert ">Start work<" in transitions and ">Close<" in transitions
     assert "csrfmiddlewaretoken" in page
+
+
+def test_the_transitions_offered_are_those_that_apply_to_the_rows_by_workflow(desk, case_in):
+    case_in("technical_support")
+    case_in("support_center", "in_progress")
+    page = desk.get(reverse("agent:cases"), {"tab": "open"}).content.decode()
+    transitions = page.split('id="bulk_transition"', 1)[1].split("</select>")[0]
+    groups = re.findall(r'<optgroup label="([^"]+)">', transitions)
+    assert groups == ["Technical support", "Support center"]
+    technical = transitions.split('label="Technical support">')[1].split("</optgroup>")[0]
+    # From New: Start work and Close; nothing of the other workflows, nothing that needs a
+    # field the bulk form has no room for (Set pending's sub-status).
+    assert re.findall(r">([^<]+)</option>", technical) == ["Start work", "Close"]
+    assert 'data-sources="new customer_replied blocked" data-workflow="technical_support"' in (
+        technical
+    )
+    support = transitions.split('label="Support center">')[1].split("</optgroup>")[0]
+    assert ">Provide answer<" in support and ">Set pending<" not in support
+    assert "Assign to me" not in transitions and "Start investigation" not in transitions
+    for case in Case.objects.all():
+        assert f'data-workflow="{case.workflow}" data-status="{case.status}"' in page
+
+
+def test_a_transition_a_page_did_not_offer_is_still_applied_by_name(desk, case_in):
+    """The form names a transition, each case takes it or says why not: the server never
+    depends on what the page offered."""
+    case = case_in("release_tracking")
+    post(desk, cases=[case.pk], action="transition", transition="start_work")
+    assert reload(case).status == "open"
+    assert f"{case.reference} not changed:" in messages_of(desk.get(BACK))
 
 
 def test_assign_to_me_then_back_to_the_same_list(desk, agent, case_in):

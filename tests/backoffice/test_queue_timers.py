@@ -15,7 +15,7 @@ TIMERS = [
 
 
 def admin_form(**timers):
-    data = {"name": "Printers", "workflow": "support_center"}
+    data = {"name": "Printers", "workflow": "support_center", "highest_customer_priority": 30}
     defaults = Queue()
     for name in TIMERS:
         value = timers.get(name, getattr(defaults, name))

@@ -99,8 +99,10 @@ def test_an_agent_switches_the_reply_box_to_an_internal_note(page, shot, agent, 
     shot(page, "internal-note", widths=BOTH_WIDTHS)
 
     reply.get_by_role("button", name="Send").click()
-    note = page.get_by_role("region", name="Conversation").get_by_role("listitem").filter(
-        has_text="Checked the scanner logs."
+    note = (
+        page.get_by_role("region", name="Conversation")
+        .get_by_role("listitem")
+        .filter(has_text="Checked the scanner logs.")
     )
     expect(note).to_contain_text("Internal note")
 

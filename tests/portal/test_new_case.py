@@ -194,7 +194,9 @@ def test_a_description_is_required(portal, queues):
 
 
 def test_urgent_is_for_support_by_default(portal, queues):
-    options = [o.text() for o in parse(portal.get(NEW).content).field("Priority").find_all("option")]
+    options = [
+        o.text() for o in parse(portal.get(NEW).content).field("Priority").find_all("option")
+    ]
     assert options == ["Low", "Normal", "High"]
     response = portal.post(
         NEW,

@@ -151,9 +151,18 @@ def _table_rows(section: str, title: str) -> list[list[str]]:
     ]
 
 
-def test_markdown_is_one_section_per_workflow_in_order() -> None:
+def test_markdown_is_the_shared_rules_then_one_section_per_workflow_in_order() -> None:
     sections = _markdown_sections(show("--format", "markdown"))
-    assert list(sections) == [describe(key).name for key in WORKFLOWS]
+    assert list(sections) == [
+        "Rules every workflow shares",
+        *(describe(key).name for key in WORKFLOWS),
+    ]
+
+
+def test_markdown_states_each_shared_rule_from_its_code() -> None:
+    rules = _markdown_sections(show("--format", "markdown"))["Rules every workflow shares"]
+    assert "raising the priority never makes a case overdue on the spot" in rules
+    assert "`workflows.milestones.first_response_due_after_priority_change`" in rules
 
 
 @pytest.mark.parametrize("key", list(WORKFLOWS))
