@@ -1,42 +1,8 @@
-"""Updates (/agent/updates/): the agent's in-app notifications, newest first, each linking to
-its case's agent page; unread ones are marked until all are marked as read."""
+"""Updates (/agent/updates/): the agent's in-app notifications (`web.updates`), each linking to
+its case's agent page."""
 
-from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from agent.access import staff_only
+from web.updates import mark_all_read_view, update_list_view
 
-from agent.access import case_url, staff_of, staff_only
-from notifications.selectors import notifications_for
-from services.notifications import notifications_mark_read
-
-PAGE_SIZE = 25
-
-
-@require_GET
-@staff_only
-def update_list(request: HttpRequest) -> HttpResponse:
-    user = staff_of(request)
-    page = Paginator(notifications_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(update, case_url(str(update.case.reference))) for update in page.object_list]
-    return render(request, "agent/updates.html", {"page": page, "rows": rows})
-
-
-@require_POST
-@staff_only
-def mark_all_read(request: HttpRequest) -> HttpResponse:
-    marked = notifications_mark_read(actor=staff_of(request))
-    if marked:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d update marked as read.", "%(count)d updates marked as read.", marked
-            )
-            % {"count": marked},
-        )
-    else:
-        messages.info(request, _("Nothing was unread."))
-    return redirect("agent:updates")
+update_list = update_list_view(staff_only, "agent")
+mark_all_read = mark_all_read_view(staff_only, "agent")

@@ -692,3 +692,14 @@ def test_upcoming_is_soonest_first(api, customer, case_in):
         ("auto_close", entered + timedelta(days=28)),
         ("closure_notification", entered + timedelta(days=29)),
     ]
+
+
+def test_an_empty_patch_edits_nothing(api, customer, case_in):
+    case = case_in("customer_service", "awaiting_info")
+    before = Case.objects.get(pk=case.pk).updated_at
+
+    response = api(customer).patch(f"/api/cases/{case.pk}/", {}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "awaiting_info"
+    assert Case.objects.get(pk=case.pk).updated_at == before
