@@ -37,7 +37,7 @@ from services.releases import release_add_case, release_create
 from services.saved_replies import saved_reply_create
 from services.surveys import survey_submit
 from workflows.declarations import ASSIGNEE
-from workflows.services import apply_transition, deliver_release, lock_case, perform_transition
+from workflows.transitions import apply_transition, deliver_release, lock_case, perform_transition
 
 
 @dataclass

@@ -19,7 +19,7 @@ from django.utils import timezone
 from cases.errors import InvalidInput, NotVisible, TooLarge
 from cases.models import Attachment, Case, Comment, User
 from cases.selectors import visible_attachment
-from workflows.services import lock_case, refuse_update
+from workflows.transitions import lock_case, refuse_update
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Creating, editing, deleting and restoring cases, and opening follow-ups of closed ones.
-Status changes they cause go through `workflows.services`, the one door for transitions."""
+Status changes they cause go through `workflows.transitions`, the one door for transitions."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -19,7 +19,7 @@ from workflows.base import WorkflowCase
 from workflows.milestones import first_response_due_after_priority_change
 from workflows.payload import staff_member
 from workflows.registry import workflow_model
-from workflows.services import (
+from workflows.transitions import (
     conflict,
     fire_triggers,
     lock_case,

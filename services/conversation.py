@@ -12,7 +12,7 @@ from cases.roles import is_staff_role, role_of
 from cases.text import clean_text
 from notifications.models import Kind
 from services.attachments import atomic_with_files, uploads_checked
-from workflows.services import (
+from workflows.transitions import (
     fire_triggers,
     lock_case,
     notify_about,

@@ -1,5 +1,5 @@
 """Releases (release_tracking): creating one and putting done cases into it. Delivering it is a
-transition of every case at once: `workflows.services.deliver_release`."""
+transition of every case at once: `workflows.transitions.deliver_release`."""
 
 from django.db import transaction
 
@@ -8,7 +8,7 @@ from cases.models import Queue, Release, ReleaseItem, User
 from cases.roles import is_staff_role, role_of
 from cases.text import MAX_NAME, clean_text
 from workflows.metadata import all_workflows, describe
-from workflows.services import conflict, lock_case
+from workflows.transitions import conflict, lock_case
 
 
 def release_create(*, actor: User, name: str, queue: Queue) -> Release:

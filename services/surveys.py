@@ -6,7 +6,7 @@ from cases.errors import Forbidden, InvalidInput
 from cases.models import Survey, User
 from cases.roles import Role, role_of
 from cases.text import clean_text
-from workflows.services import conflict, lock_case
+from workflows.transitions import conflict, lock_case
 
 
 def survey_submit(*, case_id: int, actor: User, rating: object, comment: str = "") -> Survey:

@@ -12,7 +12,7 @@ from services.cases import case_create
 from services.conversation import comment_post
 from services.releases import release_add_case, release_create
 from workflows.registry import workflow_model
-from workflows.services import deliver_release, perform_transition
+from workflows.transitions import deliver_release, perform_transition
 
 # A fixed moment far from any real clock: the sweeps in these tests are told the time.
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

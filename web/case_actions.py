@@ -30,7 +30,7 @@ from web.case_progress import status_of
 from web.confirmation import confirmation_page, is_confirmed, transition_asks_first
 from web.forms import SERVICE_FIELDS, ReplyForm, add_service_errors, ask_for_files_again
 from workflows.metadata import TransitionInfo, describe
-from workflows.services import STALE, available_transitions, perform_transition
+from workflows.transitions import STALE, available_transitions, perform_transition
 
 View = Callable[..., HttpResponse]
 Forms = dict[str, forms.Form]

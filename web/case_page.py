@@ -29,7 +29,7 @@ from workflows.base import WorkflowCase
 from workflows.declarations import CLOSE_NOTES, NOTE, PAYLOAD_FIELDS
 from workflows.metadata import TransitionInfo, WorkflowInfo, describe
 from workflows.registry import as_workflow_case
-from workflows.services import available_transitions
+from workflows.transitions import available_transitions
 
 
 @dataclass(frozen=True)

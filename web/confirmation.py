@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases.models import Case, User
-from workflows.services import available_transitions
+from workflows.transitions import available_transitions
 
 CONFIRMED_FIELD = "confirmed"
 

@@ -21,7 +21,7 @@ from cases.selectors import history_note_visible_to
 from workflows.base import WorkflowCase
 from workflows.declarations import CLOSE_NOTES
 from workflows.metadata import TransitionInfo, WorkflowInfo
-from workflows.services import refuse_update
+from workflows.transitions import refuse_update
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ class WorkflowRules:
 
     def update_refusal(self: _RuledCase, role: str) -> str | None:
         """Why `role` may not edit, reply to or annotate the case now (409), or None. A deleted
-        case refuses everything first (`workflows.services.refuse_update`)."""
+        case refuses everything first (`workflows.transitions.refuse_update`)."""
         if self.definition.closed_is_final and self.status == self.definition.closed:
             return "A closed case cannot be updated."
         return None

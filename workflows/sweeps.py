@@ -31,7 +31,7 @@ from notifications.outbox import recipients_of
 from workflows.base import WorkflowCase
 from workflows.declarations import AUTO_CLOSE, REMINDER, Timer
 from workflows.registry import WORKFLOWS, as_workflow_case
-from workflows.services import apply_transition, notify_about
+from workflows.transitions import apply_transition, notify_about
 from workflows.timers import FIRST_RESPONSE_BREACH, reminders_of_entry
 
 DELIVER = "deliver"

@@ -48,7 +48,7 @@ from cases.selectors import cases_visible_to
 from services.cases import case_update
 from web.paging import PAGE_SIZES, Window, page_number_of, page_size_of
 from workflows.metadata import describe
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 # The filter form's id: an htmx request it sent keeps the filters open in the answer.
 FILTER_FORM = "case-filters"

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from agent.access import staff_of, staff_only
 from cases.selectors import cases_visible_to
 from web.forms import PageVersionField
-from workflows.services import STALE
+from workflows.transitions import STALE
 
 PRESENCE_WINDOW = timedelta(seconds=30)
 

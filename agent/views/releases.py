@@ -1,6 +1,6 @@
 """Releases (/agent/releases/): agents create a release in a queue that takes them, add the
 queue's cases that are ready for it, and deliver it, which moves every case at once
-(`workflows.services.deliver_release`, all or none) after an "are you sure?".
+(`workflows.transitions.deliver_release`, all or none) after an "are you sure?".
 
 Success goes to the release's page with a message (role="status"); a refusal draws the page
 again, as it is now, with the reason (role="alert") and what was chosen, under the refusal's
@@ -32,7 +32,7 @@ from services.releases import release_add_case as add_case_to_release
 from services.releases import release_create
 from web.confirmation import confirmation_page, is_confirmed
 from web.forms import add_service_errors
-from workflows.services import deliver_release
+from workflows.transitions import deliver_release
 
 DELIVER = gettext_lazy("Deliver release")
 

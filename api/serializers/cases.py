@@ -24,7 +24,7 @@ from cases.selectors import attachments_visible_to
 from cases.text import MAX_SUBJECT, MAX_TEXT
 from workflows.metadata import case_wait
 from workflows.registry import as_workflow_case
-from workflows.services import available_transitions
+from workflows.transitions import available_transitions
 from workflows.timers import Upcoming, upcoming
 
 

@@ -54,7 +54,7 @@ from services.attachments import attachment_add
 from services.cases import case_create, case_delete, case_repeat, case_restore, case_update
 from services.conversation import comment_post
 from services.surveys import survey_submit
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 from workflows.timers import upcoming_prefetch, with_upcoming
 
 ERRORS = {

@@ -16,7 +16,7 @@ from api.serializers.follow_up import ReleaseCaseSerializer, ReleaseSerializer
 from cases.errors import NotVisible
 from cases.models import Case, Release
 from services.releases import release_add_case, release_create
-from workflows.services import deliver_release
+from workflows.transitions import deliver_release
 
 REFUSALS = {
     400: OpenApiResponse(description="Invalid input."),

@@ -1,5 +1,5 @@
 """Transitions from a case's admin change page: one button per transition the manager may
-perform now, each opening a form for its payload; performed by `workflows.services`."""
+perform now, each opening a form for its payload; performed by `workflows.transitions`."""
 
 from typing import Any
 
@@ -16,7 +16,7 @@ from cases.models import Case, User
 from cases.roles import Role
 from workflows.declarations import ASSIGNEE, CLOSE_NOTES, NOTE, SUB_STATUS
 from workflows.metadata import TransitionInfo, describe
-from workflows.services import available_transitions, perform_transition
+from workflows.transitions import available_transitions, perform_transition
 
 
 def transition_buttons(case: Case, user: User) -> list[tuple[str, str]]:

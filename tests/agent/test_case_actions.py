@@ -10,7 +10,7 @@ from services.cases import case_update
 from tests.factories import AgentFactory
 from tests.portal.html import parse
 from tests.workflows.walking import reload
-from workflows.services import STALE, perform_transition
+from workflows.transitions import STALE, perform_transition
 
 
 def url_of(case, action="", name=""):

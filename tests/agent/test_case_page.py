@@ -14,7 +14,7 @@ from tests.factories import CustomerFactory
 from tests.portal.html import parse
 from tests.workflows.walking import reload
 from workflows.registry import WORKFLOWS
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 SECTIONS = ["What happens next", "Where your case is", "Conversation", "History", "Reply"]
 

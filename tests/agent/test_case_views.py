@@ -16,7 +16,7 @@ from agent.lists import TABS, ordered, tab_condition, tab_named, tabs_of
 from cases.models import Case, Priority
 from services.cases import case_update
 from services.conversation import comment_post
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 LIST = reverse("agent:cases")
 

@@ -13,7 +13,7 @@ from services.releases import release_add_case, release_create
 from tests.factories import QueueFactory
 from tests.portal.html import parse
 from tests.workflows.walking import reload, walk_to
-from workflows.services import deliver_release
+from workflows.transitions import deliver_release
 
 LIST = reverse("agent:releases")
 READY = "done_awaiting_release"

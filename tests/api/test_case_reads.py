@@ -1,5 +1,5 @@
 """A write through the API reads its case once: visibility and the row lock are one query
-(`workflows.services.lock_case`), and the answer is built from that same row."""
+(`workflows.transitions.lock_case`), and the answer is built from that same row."""
 
 import re
 
@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 CASE_READ = re.compile(r'^SELECT .* FROM "cases_case"', re.DOTALL)
 

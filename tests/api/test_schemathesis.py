@@ -39,7 +39,7 @@ from services.attachments import attachment_add
 from services.conversation import comment_post
 from services.releases import release_add_case, release_create
 from tests.workflows.spec_tables import TABLES
-from workflows.services import available_transitions
+from workflows.transitions import available_transitions
 
 EXAMPLES_PER_OPERATION = 12
 PASSWORD = "secret-pass-123"  # the factories' (tests/factories.py)

@@ -5,7 +5,7 @@ import pytest
 
 from tests.workflows.spec_tables import TABLES
 from tests.workflows.waiting_tables import side_of
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 EVERY_STATUS = [
     (workflow, status) for workflow, table in TABLES.items() for status in table.status_keys

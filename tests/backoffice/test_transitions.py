@@ -1,4 +1,4 @@
-"""Transitions from a case's change page, through workflows.services."""
+"""Transitions from a case's change page, through workflows.transitions."""
 
 import pytest
 

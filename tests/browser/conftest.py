@@ -41,7 +41,7 @@ from tests.browser.browsing import DESKTOP, PASSWORD, PHONE
 from tests.factories import AgentFactory, CustomerFactory, QueueFactory
 from tests.workflows.walking import walk_to
 from workflows.registry import WORKFLOWS
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 HERE = Path(__file__).parent
 

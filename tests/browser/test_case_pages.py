@@ -11,7 +11,7 @@ from services.conversation import comment_post
 from tests.browser.browsing import BOTH_WIDTHS, current_step, sign_in
 from tests.browser.conftest import demo_user
 from tests.factories import AgentFactory
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 SOLUTION = "We refunded the duplicate charge; it shows on your statement within 5 days."
 WHY = "The second charge is still on my statement after a week."

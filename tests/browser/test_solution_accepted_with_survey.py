@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from cases.models import Case
 from tests.browser.browsing import BOTH_WIDTHS, sign_in
 from tests.workflows.walking import walk_to
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 ANSWER = "Reset the router, then **sign in again**."
 REFERENCE = re.compile(r"[A-Z]+-\d+")

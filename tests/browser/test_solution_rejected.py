@@ -4,7 +4,7 @@ the page shows the change and the note."""
 from playwright.sync_api import expect
 
 from tests.browser.browsing import BOTH_WIDTHS, current_step, sign_in
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 SOLUTION = "Update the printer driver to version 4.2."
 REASON = "Still jams after the update, on page 2 of every job."

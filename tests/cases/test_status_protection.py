@@ -3,7 +3,7 @@
 import pytest
 
 from cases.models import Case
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 
 def test_assigning_status_raises(make_case):

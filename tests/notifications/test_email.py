@@ -12,7 +12,7 @@ from services.cases import case_create, case_update
 from services.conversation import comment_post
 from tests.timed_cases import HOUR, T0, awaiting_confirmation, new_case, pending, resolved
 from tests.uploads import upload
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 SECRET = "SECRET-internal-diagnosis"
 

@@ -9,7 +9,7 @@ from notifications.models import Kind, Notification
 from services.conversation import comment_post
 from tests.timed_cases import HOUR, T0, new_case
 from tests.workflows.walking import walk_to
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 SECRET = "SECRET-internal-diagnosis"
 MARKDOWN = "Please **restart** the router.\n\n<script>alert(1)</script>"

@@ -10,7 +10,7 @@ from notifications.selectors import notifications_for
 from services.cases import case_create, case_repeat, case_update
 from services.conversation import comment_post
 from tests.workflows.walking import walk_to
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 
 def told(case, kind) -> list[str]:

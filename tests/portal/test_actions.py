@@ -13,7 +13,7 @@ from tests.portal.html import parse
 from tests.workflows.spec_tables import TABLES
 from tests.workflows.walking import reload
 from workflows.metadata import describe
-from workflows.services import available_transitions, perform_transition
+from workflows.transitions import available_transitions, perform_transition
 
 EVERY_STATUS = [
     (workflow, status) for workflow, table in TABLES.items() for status in table.status_keys

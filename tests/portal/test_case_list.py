@@ -51,7 +51,7 @@ def test_waiting_on_you_lists_the_cases_whose_status_waits_on_the_customer(porta
 
 
 def test_a_pending_case_waits_on_the_customer_only_for_customer_input(portal, case_in, cast):
-    from workflows.services import perform_transition
+    from workflows.transitions import perform_transition
 
     mine = case_in("support_center", "pending")  # walked with sub-status customer_input
     development = case_in("support_center", "in_progress")

@@ -14,7 +14,7 @@ from services.conversation import comment_post
 from tests.portal.conftest import case_url
 from tests.portal.html import parse
 from workflows.registry import WORKFLOWS
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 SECTIONS = ["What happens next", "Where your case is", "Conversation", "History"]
 

@@ -8,7 +8,7 @@ from cases.selectors import cases_visible_to, visible_case
 from services.cases import case_delete, case_restore
 from services.conversation import comment_post
 from tests.workflows.walking import reload, walk_to
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 
 @pytest.mark.parametrize("role", ["agent", "manager"])

@@ -13,7 +13,7 @@ from services.conversation import comment_post
 from tests.factories import CustomerFactory
 from tests.portal.html import parse
 from tests.workflows.walking import reload, walk_to
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 SIDES = {"customer": "portal", "agent": "agent"}
 

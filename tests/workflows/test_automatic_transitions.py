@@ -11,7 +11,7 @@ from services.cases import case_update
 from services.conversation import comment_post
 from tests.workflows.spec_tables import TABLES
 from tests.workflows.walking import new_history, reload, snapshot, walk_to
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 
 def _transitions(case):

@@ -25,7 +25,7 @@ from tests.timed_cases import (
 )
 from workflows.metadata import describe
 from workflows.registry import WORKFLOWS
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 from workflows.sweeps import auto_close, run_all, send_reminders
 
 # (how the case gets there, the automation, what it does, the spec's default duration)

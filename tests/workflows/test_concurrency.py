@@ -12,7 +12,7 @@ from services.cases import case_update
 from services.conversation import comment_post
 from tests.factories import AgentFactory
 from tests.workflows.walking import reload, walk_to
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from tests.workflows.spec_tables import TABLES
 from tests.workflows.waiting_tables import side_of
 from tests.workflows.walking import reload, walk_to
 from workflows.metadata import as_json, describe
-from workflows.services import available_transitions
+from workflows.transitions import available_transitions
 
 PEOPLE = ("customer", "agent", "manager")
 EVERY_STATUS = [

@@ -3,14 +3,14 @@ delivering the release moves all of them to release_delivered at once, or none."
 
 import pytest
 
-import workflows.services
+import workflows.transitions
 from cases.errors import Conflict, Forbidden, InvalidInput
 from cases.models import Case, HistoryEntry
 from notifications.models import Kind, Notification
 from services.releases import release_add_case, release_create
 from tests.factories import QueueFactory
 from tests.workflows.walking import reload, walk_to
-from workflows.services import deliver_release
+from workflows.transitions import deliver_release
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_customer_may_not_deliver_release(release, customer):
 
 
 def _fail_on_second_call(monkeypatch, name):
-    real = getattr(workflows.services, name)
+    real = getattr(workflows.transitions, name)
     calls = []
 
     def flaky(*args, **kwargs):
@@ -89,7 +89,7 @@ def _fail_on_second_call(monkeypatch, name):
             raise RuntimeError("the database went away")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(workflows.services, name, flaky)
+    monkeypatch.setattr(workflows.transitions, name, flaky)
 
 
 @pytest.mark.parametrize("failing", ["apply_transition", "notify"])

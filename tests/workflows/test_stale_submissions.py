@@ -6,7 +6,7 @@ import pytest
 from cases.errors import Conflict
 from services.cases import case_update
 from tests.workflows.walking import reload
-from workflows.services import STALE, perform_transition
+from workflows.transitions import STALE, perform_transition
 
 
 def test_transition_from_a_stale_page_is_refused(make_case, cast):

@@ -7,7 +7,7 @@ transition's own notification tells them now."""
 from notifications.models import Kind, Notification
 from services.conversation import comment_post
 from tests.workflows.walking import reload, walk_to
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 
 def _notified(case, kind):

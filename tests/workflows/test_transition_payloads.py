@@ -6,7 +6,7 @@ import pytest
 from cases.errors import InvalidInput
 from tests.factories import AgentFactory
 from tests.workflows.walking import reload, snapshot, walk_to
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 # (workflow, status, transition, role, payload, field named in the error)
 REFUSED = [

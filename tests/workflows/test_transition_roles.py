@@ -14,7 +14,7 @@ from tests.workflows.walking import (
     snapshot,
     walk_to,
 )
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 ROLES = ("customer", "agent", "manager", "system")
 

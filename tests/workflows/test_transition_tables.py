@@ -19,7 +19,7 @@ from tests.workflows.walking import (
     walk_to,
 )
 from workflows.metadata import describe
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 WORKFLOW_KEYS = list(TABLES)
 

@@ -12,7 +12,7 @@ from tests.workflows.waiting_tables import WAITING_ON, side_of
 from tests.workflows.walking import reload, walk_to
 from workflows.declarations import ON_CUSTOMER, ON_NOBODY, ON_SUPPORT, Definition
 from workflows.metadata import case_wait, cases_waiting_on, describe, waiting_on_q
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 EVERY_STATUS = [
     (workflow, status) for workflow, table in TABLES.items() for status in table.status_keys

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.errors import Conflict
 from services.conversation import comment_post
 from tests.workflows.walking import attempt_automatic, new_history, reload, walk_to
-from workflows.services import perform_transition
+from workflows.transitions import perform_transition
 
 # --- customer_service ------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from services.conversation import comment_post
 from services.releases import release_add_case, release_create
 from tests.workflows.spec_tables import STAFF, TABLES, path_to
 from workflows.registry import workflow_model
-from workflows.services import apply_transition, deliver_release, lock_case, perform_transition
+from workflows.transitions import apply_transition, deliver_release, lock_case, perform_transition
 
 PAYLOAD_VALUES = {
     "note": "Checked the logs with the customer.",

@@ -21,7 +21,7 @@ from workflows.declarations import AUTO_CLOSE, REMINDER, Timer
 from workflows.metadata import TransitionInfo, WorkflowInfo, describe
 from workflows.milestones import first_response_due_after_priority_change
 from workflows.registry import WORKFLOWS
-from workflows.services import public_message, stamp_customer_action
+from workflows.transitions import public_message, stamp_customer_action
 
 # Long lists and sentences wrap onto more lines of the same cell.
 WRAP_AT = 40
