@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,6 @@ from django_filters.fields import ModelChoiceField
 
 from agent.people import MAX_TYPED, customers, organizations_named, people_named, person_text
 from cases.models import Case, Priority, Queue, User
-from cases.roles import Role
 from cases.search import FEW_PEOPLE, PeopleSearch, cases_found, people_search
 from cases.times import format_date
 from web.forms import Select
@@ -55,13 +54,6 @@ def priority_choices() -> list[tuple[str, str]]:
     return [(str(value), str(label)) for value, label in reversed(Priority.choices)]
 
 
-def staff_members() -> QuerySet[User]:
-    """Every active agent and manager, by name: the assignees a case may have."""
-    return User.objects.filter(
-        Q(role__in=[Role.AGENT, Role.MANAGER]) | Q(is_superuser=True), is_active=True
-    ).order_by("first_name", "last_name", "username")
-
-
 class PersonField(ModelChoiceField):
     """People named as everywhere: full name, or username when there is none (a customer with
     their organization)."""
@@ -75,8 +67,8 @@ class PersonChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 def _person_label(user: User) -> str:
-    name = user.get_full_name() or user.get_username()
-    if user.organization_id is not None and user.role == Role.CUSTOMER:
+    name = user.display_name
+    if user.organization_id is not None and user.is_customer:
         return f"{name} ({user.organization})"
     return name
 
@@ -180,7 +172,10 @@ class CaseFilter(django_filters.FilterSet):
         widget=Select,
     )
     assignee = PersonChoiceFilter(
-        label=_("Assignee"), queryset=staff_members(), empty_label=_("Anyone"), widget=Select
+        label=_("Assignee"),
+        queryset=User.objects.assignable(),
+        empty_label=_("Anyone"),
+        widget=Select,
     )
     organization = django_filters.CharFilter(
         label=_("Organization"),

@@ -28,7 +28,7 @@ CHANNELS = [Channel.PHONE, Channel.EMAIL, Channel.CHAT, Channel.AGENT]
 
 
 def person_label(user: User) -> str:
-    return str(user.get_full_name() or user.get_username())
+    return user.display_name
 
 
 class TransitionSelect(Select):

@@ -17,7 +17,6 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from cases.models import Organization, User
-from cases.roles import Role
 from cases.search import organizations_matching, people_matching, words_of
 
 # What a typed value may be: no name or email is longer.
@@ -33,12 +32,12 @@ _MAX_ID = 2**63 - 1
 def customers() -> QuerySet[User]:
     """Every customer (the requesters a case may have), deactivated ones included: their cases
     are still found by them."""
-    return User.objects.filter(role=Role.CUSTOMER, is_superuser=False)
+    return User.objects.customers()
 
 
 def person_name(user: User) -> str:
     """How people are shown everywhere: their full name, or their username when there is none."""
-    return str(user.get_full_name() or user.get_username())
+    return user.display_name
 
 
 def person_key(user: User) -> str:

@@ -37,7 +37,7 @@ from services.releases import release_add_case, release_create
 from services.saved_replies import saved_reply_create
 from services.surveys import survey_submit
 from workflows.declarations import ASSIGNEE
-from workflows.transitions import apply_transition, deliver_release, lock_case, perform_transition
+from workflows.transitions import change_case, deliver_release, perform_transition
 
 
 @dataclass
@@ -267,9 +267,8 @@ class _Player:
         if action.kind == "auto_close":
             # What the automations do once the timer has run out: the system acts, unchecked
             # by visibility, through the same checks and history as every transition.
-            with transaction.atomic():
-                locked = lock_case(case_id, None)
-                apply_transition(locked, action.transition, None, {}, now=when, automatic=True)
+            with change_case(case_id=case_id, actor=None, now=when) as change:
+                change.transition(action.transition, automatic=True)
             return
         if action.kind == "deliver":
             return  # done for the whole release at once; `perform` checks its outcome

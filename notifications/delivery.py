@@ -18,8 +18,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import Attachment, Comment, HistoryEntry
-from cases.roles import Role
+from cases.models import Attachment, Comment, HistoryEntry, User
 from cases.text import markdown_to_text
 from cases.times import format_datetime, zone_of
 from notifications.links import case_url
@@ -39,7 +38,7 @@ QUOTES_REPLY = {Kind.PUBLIC_REPLY, Kind.AWAITING_CONFIRMATION, Kind.SOLUTION_PRO
 # solution (close notes) or the note, never an internal one. A request for information that
 # said nothing quotes support's latest public reply instead, which usually asks the question.
 QUOTES_TRANSITION = {Kind.RESOLUTION, Kind.CLOSURE, Kind.INFO_REQUESTED, Kind.SOLUTION_REJECTED}
-_BY_SUPPORT = Q(author__role__in=(Role.AGENT, Role.MANAGER)) | Q(author__is_superuser=True)
+_BY_SUPPORT = Q(author__in=User.objects.staff())
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ delayed notification whose time has come).
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from cases.models import Case, User
-from cases.roles import Role, is_staff_role, role_of
+from cases.roles import is_staff_role, role_of
 from notifications.models import Kind, Notification
 from notifications.tasks import enqueue
 
@@ -59,7 +59,7 @@ def recipients_of(kind: str, case: Case, actor: User | None) -> list[User]:
 
 
 def managers() -> QuerySet[User]:
-    return User.objects.filter(Q(role=Role.MANAGER) | Q(is_superuser=True), is_active=True)
+    return User.objects.managers().filter(is_active=True)
 
 
 def notify(

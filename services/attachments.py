@@ -9,17 +9,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import IO, ClassVar
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.http import FileResponse
-from django.utils import timezone
 
+from cases.actors import Actor
 from cases.errors import InvalidInput, NotVisible, TooLarge
 from cases.models import Attachment, Case, Comment, User
 from cases.selectors import visible_attachment
-from workflows.transitions import lock_case, refuse_update
+from workflows.transitions import change_case
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ def atomic_with_files() -> Iterator[StoredFiles]:
 def attachment_add(
     *,
     case_id: int,
-    actor: User,
+    actor: User | Actor,
     file: "File[bytes]",
     comment_id: int | None = None,
     now: datetime | None = None,
@@ -169,40 +169,56 @@ def attachment_add(
     """Attach a file to a case, or to one of the actor's own messages on it: whoever may reply
     to the case may, where it takes replies (409 otherwise, as for a reply). 404: the case is
     not visible; 413/400: the file (`file`); 400: `comment` is not the actor's, on this case."""
-    now = now or timezone.now()
-    with atomic_with_files() as stored:
-        locked = lock_case(case_id, actor)
-        refuse_update(locked, actor)
+    who = Actor.of(actor)
+    with atomic_with_files() as stored, change_case(case_id=case_id, actor=who, now=now) as change:
+        change.require_updatable()
         uploads = uploads_checked([file], field="file")
         comment = None
         if comment_id is not None:
-            comment = locked.comments.filter(pk=comment_id, author=actor).first()
+            comment = change.case.comments.filter(pk=comment_id, author_id=who.pk).first()
             if comment is None:
                 raise InvalidInput.field("comment", "Must be one of your messages on this case.")
-        (attachment,) = stored.save(uploads, case=locked, comment=comment, actor=actor, now=now)
-        locked.save(update_fields=["updated_at"])
+        if who.user is None:
+            raise TypeError("The automations attach no files.")
+        (attachment,) = stored.save(
+            uploads, case=change.case, comment=comment, actor=who.user, now=change.now
+        )
+        change.touch()
     return attachment
 
 
-def attachment_response(*, actor: User, attachment_id: int | str) -> FileResponse:
-    """The file of an attachment, as both the API and the pages send it, to someone who may see
-    it (`NotVisible`, 404, otherwise; see `cases.selectors.attachments_visible_to`): a download,
-    shown in the browser only when it is a picture that cannot carry script, with the type it
-    was stored with and never sniffed into another."""
+@dataclass(frozen=True)
+class Download:
+    """An attachment's file as both the API and the pages send it (each entrance makes the HTTP
+    response): a download, shown in the browser only when it is a picture that cannot carry
+    script (`inline`), with the type it was stored with and never sniffed into another."""
+
+    file: IO[bytes]
+    filename: str
+    content_type: str
+    inline: bool
+
+    # Every download carries these: no sniffing, and opened by itself the file runs and loads
+    # nothing (an SVG, a PDF viewer's script); kept by nobody but the person's own browser.
+    HEADERS: ClassVar[dict[str, str]] = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-cache",
+    }
+
+
+def attachment_download(*, actor: User, attachment_id: int | str) -> Download:
+    """The file of an attachment, for someone who may see it (`NotVisible`, 404, otherwise; see
+    `cases.selectors.attachments_visible_to`)."""
     attachment = visible_attachment(actor, attachment_id)
     try:
         handle = attachment.file.storage.open(str(attachment.file.name), "rb")
     except OSError:
         logger.exception("The file of attachment %s is missing", attachment.pk)
         raise NotVisible("No such attachment.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=attachment.content_type not in INLINE_TYPES,
+    return Download(
+        file=handle,
         filename=attachment.filename,
         content_type=attachment.content_type,
+        inline=attachment.content_type in INLINE_TYPES,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Opened by itself, the file runs nothing and loads nothing (an SVG, a PDF viewer's script).
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-cache"
-    return response

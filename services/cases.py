@@ -1,33 +1,23 @@
 """Creating, editing, deleting and restoring cases, and opening follow-ups of closed ones.
-Status changes they cause go through `workflows.transitions`, the one door for transitions."""
+Every change to a case goes through the door, `workflows.transitions` (`change_case`)."""
 
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from django.core.files import File
-from django.db import transaction
 from django.utils import timezone
 
+from cases.actors import Actor
 from cases.errors import Conflict, Forbidden, InvalidInput
 from cases.models import Case, Channel, Organization, Priority, Queue, User
-from cases.roles import Role, is_staff_role, people_in, role_of
+from cases.roles import Role, people_in, role_of
 from cases.text import MAX_SUBJECT, clean_text
-from notifications.models import Kind
 from services.attachments import atomic_with_files, uploads_checked
 from workflows.base import WorkflowCase
-from workflows.milestones import first_response_due_after_priority_change
 from workflows.payload import staff_member
 from workflows.registry import workflow_model
-from workflows.transitions import (
-    conflict,
-    fire_triggers,
-    lock_case,
-    notify_about,
-    refuse_if_stale,
-    refuse_update,
-    stamp_customer_action,
-)
+from workflows.transitions import CaseChange, change_case
 
 EDITABLE_BY_CUSTOMERS = ("subject", "description")
 EDITABLE_BY_STAFF = ("subject", "description", "priority", "assignee")
@@ -35,7 +25,7 @@ EDITABLE_BY_STAFF = ("subject", "description", "priority", "assignee")
 
 def case_create(
     *,
-    actor: User,
+    actor: User | Actor,
     queue: Queue,
     subject: str,
     description: str = "",
@@ -50,17 +40,19 @@ def case_create(
     """Open a case in the initial status of the queue's workflow, with its attached `files`; its
     First Response milestone starts now."""
     now = now or timezone.now()
-    role = role_of(actor)
-    if role == Role.CUSTOMER:
-        # A repeat case keeps the original's requester, even when a colleague opens it (spec §1).
-        own = repeat_of.requester if repeat_of is not None else actor
+    who = Actor.of(actor)
+    if who.user is None or not (who.is_customer or who.is_staff):
+        raise Forbidden("Only customers and agents open cases.")
+    if who.is_customer:
+        # A repeat case keeps the original's requester, even when a colleague opens it.
+        own = repeat_of.requester if repeat_of is not None else who.user
         if requester is not None and requester != own:
             raise Forbidden("Customers open cases for themselves only.")
-        if organization is not None and organization.pk != actor.organization_id:
+        if organization is not None and organization.pk != who.user.organization_id:
             raise Forbidden("Customers open cases for their own organization only.")
         requester = own
         channel = channel or Channel.PORTAL
-    elif is_staff_role(role):
+    else:
         if requester is None:
             raise InvalidInput.field("requester", "Name the customer this case is for.")
         if role_of(requester) != Role.CUSTOMER:
@@ -70,8 +62,6 @@ def case_create(
                 "organization", "Must be the organization of the requester (or left out)."
             )
         channel = channel or Channel.AGENT
-    else:
-        raise Forbidden("Only customers and agents open cases.")
     subject = clean_text("subject", subject, required=True, limit=MAX_SUBJECT)
     description = clean_text("description", description, required=False)
     if channel not in Channel.values:
@@ -100,70 +90,53 @@ def case_create(
         case.save()
         case.reference = f"CS-{case.pk:06d}"
         model.objects.filter(pk=case.pk).update(reference=case.reference)
-        stored.save(uploads, case=case, comment=None, actor=actor, now=now)
-        # The requester's acknowledgement with the reference, whoever opened the case.
-        notify_about(Kind.CASE_CREATED, case, actor=actor, now=now)
-    return case
+        opening = CaseChange(case, who, now)
+        stored.save(uploads, case=case, comment=None, actor=who.user, now=now)
+        opening.opened()
+    return opening.case
 
 
 def case_update(
     *,
     case_id: int,
-    actor: User,
+    actor: User | Actor,
     changes: dict[str, Any],
     now: datetime | None = None,
-    expected_updated_at: datetime | None = None,
+    seen: datetime | None = None,
 ) -> WorkflowCase:
     """Edit a case's fields. The status is never among them: it changes only by transitions.
-    `expected_updated_at`: the case as the caller last saw it; a case changed since is a 409."""
-    now = now or timezone.now()
-    role = role_of(actor)
-    allowed = EDITABLE_BY_STAFF if is_staff_role(role) else EDITABLE_BY_CUSTOMERS
-    with transaction.atomic():
-        locked = lock_case(case_id, actor)
-        refuse_if_stale(locked, actor, expected_updated_at)
+    `seen`: the case's version as the editor last saw it; a case changed since is a 409. An edit
+    that changes nothing is no edit: nothing fires and the case keeps its last change."""
+    who = Actor.of(actor)
+    allowed = EDITABLE_BY_STAFF if who.is_staff else EDITABLE_BY_CUSTOMERS
+    with change_case(case_id=case_id, actor=who, now=now, seen=seen) as change:
+        case = change.case
         if "status" in changes:
             raise InvalidInput.field("status", "The status changes only through transitions.")
         for name in changes:
             if name not in allowed:
                 raise Forbidden(
-                    f"{people_in(role).capitalize()} may not change the {_words(name)}."
+                    f"{people_in(who.role).capitalize()} may not change the {_words(name)}."
                 )
-        if "assignee" in changes and not locked.may_set_assignee(role):
-            raise Forbidden(f"In {locked.definition.name} only managers set the assignee.")
-        refuse_update(locked, actor)
-
-        before = {name: getattr(locked, name) for name in ("subject", "description", "priority")}
-        assigned_before = locked.assignee_id
+        if "assignee" in changes and not case.may_set_assignee(who.role):
+            raise Forbidden(f"In {case.definition.name} only managers set the assignee.")
+        change.require_updatable()
+        values: dict[str, Any] = {}
         if "subject" in changes:
-            locked.subject = clean_text(
+            values["subject"] = clean_text(
                 "subject", changes["subject"], required=True, limit=MAX_SUBJECT
             )
         if "description" in changes:
-            locked.description = clean_text("description", changes["description"], required=False)
+            values["description"] = clean_text(
+                "description", changes["description"], required=False
+            )
         if "priority" in changes:
-            locked.priority = changes["priority"]
+            values["priority"] = changes["priority"]
         if "assignee" in changes:
             value = changes["assignee"]
-            locked.assignee = None if value is None else staff_member(value, "assignee")
-        changed = locked.assignee_id != assigned_before or any(
-            getattr(locked, name) != value for name, value in before.items()
-        )
-        if not changed:
-            # Nothing was edited (an empty PATCH, a form saved as it was): no edit happened, so
-            # nothing fires and the case keeps its last change.
-            return locked
-        if locked.priority != before["priority"]:
-            locked.first_response_due_at = first_response_due_after_priority_change(
-                locked, previous=before["priority"], now=now
-            )
-        stamp_customer_action(locked, actor, now)
-        locked.save()
-        fire_triggers(locked, locked.edit_triggers, actor, now=now)
-        if locked.assignee_id not in (None, assigned_before):
-            # The new assignee hears of it, unless they assigned the case to themselves.
-            notify_about(Kind.ASSIGNED, locked, actor=actor, now=now, occasion=now.isoformat())
-    return locked
+            values["assignee"] = None if value is None else staff_member(value, "assignee")
+        change.edit(values)
+    return change.case
 
 
 def _words(field: str) -> str:
@@ -171,64 +144,66 @@ def _words(field: str) -> str:
 
 
 def case_repeat(
-    *, case_id: int, actor: User, subject: str | None = None, description: str | None = None
+    *,
+    case_id: int,
+    actor: User | Actor,
+    subject: str | None = None,
+    description: str | None = None,
 ) -> WorkflowCase:
     """Open a follow-up of a closed case (Repeat case; Clone case in support_center)."""
-    role = role_of(actor)
-    with transaction.atomic():
-        # Locked so that the original cannot be reopened (release_tracking) while it is copied.
-        original = lock_case(case_id, actor)
-        if role not in (Role.CUSTOMER, Role.AGENT, Role.MANAGER):
+    who = Actor.of(actor)
+    # Locked so that the original cannot be reopened (release_tracking) while it is copied.
+    with change_case(case_id=case_id, actor=who) as change:
+        original = change.case
+        if not (who.is_customer or who.is_staff):
             raise Forbidden("Only customers and agents open repeat cases.")
         if not original.definition.repeatable:
             raise Conflict(f"{original.definition.name} cases cannot be repeated.")
         if original.status != original.definition.closed:
-            raise conflict(original, actor, "Only a closed case can be repeated.")
+            raise change.refusal("Only a closed case can be repeated.")
         return case_create(
-            actor=actor,
+            actor=who,
             queue=original.queue,
             subject=subject if subject is not None else original.subject,
             description=description if description is not None else original.description,
             priority=original.priority,
-            requester=None if role == Role.CUSTOMER else original.requester,
+            requester=None if who.is_customer else original.requester,
             repeat_of=original,
         )
 
 
-def case_delete(*, case_id: int, actor: User, now: datetime | None = None) -> WorkflowCase:
+def case_delete(
+    *, case_id: int, actor: User | Actor, now: datetime | None = None
+) -> WorkflowCase:
     """Soft delete: the case disappears for everyone but managers and keeps its history."""
-    now = now or timezone.now()
-    role = role_of(actor)
-    with transaction.atomic():
-        locked = lock_case(case_id, actor)
-        if locked.is_deleted:
-            raise conflict(locked, actor, "This case is already deleted.")
-        if locked.deletable_from is None:
-            raise Conflict(f"{locked.definition.name} cases cannot be deleted.")
-        if locked.deletable_statuses(role) is None:
-            raise Forbidden(f"{people_in(role).capitalize()} may not delete cases.")
-        if not locked.may_delete(role):
-            status = locked.definition.label(locked.status)
-            raise conflict(
-                locked,
-                actor,
-                f"{people_in(role).capitalize()} may not delete a case that is {status}.",
-            )
-        locked.deleted_at = now
-        locked.deleted_by = actor
-        locked.save()
-    return locked
+    who = Actor.of(actor)
+    with change_case(case_id=case_id, actor=who, now=now) as change:
+        case = change.case
+        if case.is_deleted:
+            raise change.refusal("This case is already deleted.")
+        if case.deletable_from is None:
+            raise Conflict(f"{case.definition.name} cases cannot be deleted.")
+        people = people_in(who.role).capitalize()
+        if case.deletable_statuses(who.role) is None:
+            raise Forbidden(f"{people} may not delete cases.")
+        if not case.may_delete(who.role):
+            status = case.definition.label(case.status)
+            raise change.refusal(f"{people} may not delete a case that is {status}.")
+        case.deleted_at = change.now
+        case.deleted_by = who.user
+        change.save("deleted_at", "deleted_by")
+    return change.case
 
 
-def case_restore(*, case_id: int, actor: User) -> WorkflowCase:
-    with transaction.atomic():
-        # A deleted case does not exist for anyone but managers: 404 before 403.
-        locked = lock_case(case_id, actor)
-        if role_of(actor) != Role.MANAGER:
+def case_restore(*, case_id: int, actor: User | Actor) -> WorkflowCase:
+    who = Actor.of(actor)
+    # A deleted case does not exist for anyone but managers: 404 before 403.
+    with change_case(case_id=case_id, actor=who) as change:
+        if who.role != Role.MANAGER:
             raise Forbidden("Only managers restore deleted cases.")
-        if not locked.is_deleted:
-            raise conflict(locked, actor, "This case is not deleted.")
-        locked.deleted_at = None
-        locked.deleted_by = None
-        locked.save()
-    return locked
+        if not change.case.is_deleted:
+            raise change.refusal("This case is not deleted.")
+        change.case.deleted_at = None
+        change.case.deleted_by = None
+        change.save("deleted_at", "deleted_by")
+    return change.case

@@ -75,7 +75,7 @@ def saved_reply_fill(*, body: str, case: Case) -> str:
     filled in for `case`; any other braces are left as they are."""
     requester = case.requester
     values = {
-        "customer_name": str(requester.get_full_name() or requester.get_username()),
+        "customer_name": requester.display_name,
         "reference": str(case.reference),
     }
     return _VARIABLE.sub(lambda match: values[match.group(1)], body)

@@ -30,7 +30,7 @@ from web.case_progress import status_of
 from web.confirmation import confirmation_page, is_confirmed, transition_asks_first
 from web.forms import SERVICE_FIELDS, ReplyForm, add_service_errors, ask_for_files_again
 from workflows.metadata import TransitionInfo, describe
-from workflows.transitions import STALE, available_transitions, perform_transition
+from workflows.transitions import CHANGED_SINCE_SEEN, available_transitions, perform_transition
 
 View = Callable[..., HttpResponse]
 Forms = dict[str, forms.Form]
@@ -99,7 +99,7 @@ def reply_view(side: CaseSide) -> View:
                 body=form.cleaned_data["body"],
                 internal=internal,
                 files=form.cleaned_data["attachments"],
-                unless_new_since=None if form.sends_anyway else form.cleaned_data["seen"],
+                seen=None if form.sends_anyway else form.cleaned_data["seen"],
             )
         except NewMessages as crossing:
             return _hold_reply(request, side, user, reference, form, crossing)
@@ -108,7 +108,7 @@ def reply_view(side: CaseSide) -> View:
             return refused(request, side, user, reference, error, {"reply": form}, what)
         seen = form.cleaned_data["seen"]
         if side.refuses_stale and seen is not None and case.updated_at != seen:
-            messages.warning(request, _("%(stale)s.") % {"stale": STALE})
+            messages.warning(request, _("%(changed)s.") % {"changed": CHANGED_SINCE_SEEN})
         messages.success(
             request, _("Your note was saved.") if internal else _("Your reply was sent.")
         )
@@ -143,7 +143,7 @@ def transition_view(side: CaseSide) -> View:
                 case_id=case.pk,
                 name=name,
                 actor=user,
-                expected_updated_at=stale_check,
+                seen=stale_check,
                 **form.payload(info.rules.fields),
             )
         except ServiceError as error:
@@ -248,7 +248,7 @@ def _reason(error: ServiceError, case: Case, user: User, transition_name: str, b
     if (
         isinstance(error, Conflict)
         and transition_name
-        and error.detail != STALE
+        and error.detail != CHANGED_SINCE_SEEN
         and transition_name not in available_transitions(case, user)
     ):
         return _("this case is now %(status)s, and that action is no longer possible.") % {

@@ -23,13 +23,13 @@ from cases.selectors import (
     history_note_visible_to,
 )
 from web.case_progress import StatusView, Step, next_steps, status_label, status_of, steps_taken
-from web.conversation import Message, conversation, reply_refusal
+from web.conversation import Message, conversation
 from web.forms import ReplyForm
 from workflows.base import WorkflowCase
 from workflows.declarations import CLOSE_NOTES, NOTE, PAYLOAD_FIELDS
 from workflows.metadata import TransitionInfo, WorkflowInfo, describe
 from workflows.registry import as_workflow_case
-from workflows.transitions import available_transitions
+from workflows.transitions import available_transitions, why_not_updatable
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def present(
         next_steps=next_steps(case, info),
         conversation=messages,
         history=[_change(entry, info, user) for entry in history],
-        reply_refusal=reply_refusal(flow, user),
+        reply_refusal=why_not_updatable(flow, user),
         actions=actions,
         deletable=not case.is_deleted and flow.may_delete(role),
         proposal=_proposal(flow, info, history),

@@ -1,6 +1,5 @@
 """A case's conversation as both case pages draw it (the customer's and the agent's): the
-description, the replies, and the messages transitions carried, oldest first; and whether the
-reader may add to it now.
+description, the replies, and the messages transitions carried, oldest first.
 
 What a reader sees is decided below this module: `cases.selectors.comments_visible_to` gives the
 comments (no internal notes for a customer) and `history_note_visible_to` a history entry's note
@@ -14,14 +13,11 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.errors import Conflict
 from cases.models import Attachment, Case, Comment, HistoryEntry, User
 from cases.roles import is_staff_role, role_of
 from cases.selectors import history_note_visible_to
-from workflows.base import WorkflowCase
 from workflows.declarations import CLOSE_NOTES
 from workflows.metadata import TransitionInfo, WorkflowInfo
-from workflows.transitions import refuse_update
 
 
 @dataclass(frozen=True)
@@ -139,12 +135,3 @@ def _close_notes_title(transition: TransitionInfo | None) -> str:
     if transition is not None and transition.rules.message == CLOSE_NOTES:
         return transition.rules.offered_as or transition.label
     return str(_("Close notes"))
-
-
-def reply_refusal(flow: WorkflowCase, user: User) -> str | None:
-    """Why this reader may not reply now (the workflow's rule, `refuse_update`), or None."""
-    try:
-        refuse_update(flow, user)
-    except Conflict as refusal:
-        return refusal.detail
-    return None

@@ -4,8 +4,7 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView
 
-from web import views
-from web.attachments import attachment_download
+from web import attachments, views
 from web.settings_page import account_settings
 
 urlpatterns = [
@@ -16,7 +15,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path(
         "attachments/<int:attachment_id>/<str:filename>",
-        attachment_download,
+        attachments.download,
         name="attachment",
     ),
 ]

@@ -52,6 +52,17 @@ class WorkflowInfo:
     def transition(self, name: str) -> TransitionInfo | None:
         return next((t for t in self.transitions if t.name == name), None)
 
+    def label(self, status: str) -> str:
+        """A status in words ("Pending Customer"): the one way every page, message and email
+        names a status."""
+        return dict(self.statuses).get(status, status)
+
+    def sub_status_label(self, status: str, sub_status: str) -> str:
+        """A sub-status in words ("Customer Input"), "" when there is none."""
+        if not sub_status:
+            return ""
+        return dict(self.sub_statuses.get(status, ())).get(sub_status, sub_status)
+
     @property
     def release_transition(self) -> TransitionInfo | None:
         """The transition a release delivery performs; None: this workflow has no releases."""

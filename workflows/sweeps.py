@@ -31,8 +31,8 @@ from notifications.outbox import recipients_of
 from workflows.base import WorkflowCase
 from workflows.declarations import AUTO_CLOSE, REMINDER, Timer
 from workflows.registry import WORKFLOWS, as_workflow_case
-from workflows.transitions import apply_transition, notify_about
 from workflows.timers import FIRST_RESPONSE_BREACH, reminders_of_entry
+from workflows.transitions import CaseChange
 
 DELIVER = "deliver"
 
@@ -244,7 +244,7 @@ def _auto_close_one(
         case = _claim(model, timer, row)
         if case is None:
             return False
-        apply_transition(case, AUTO_CLOSE, None, {}, now=now, automatic=True)
+        CaseChange(case, None, now).transition(AUTO_CLOSE, automatic=True)
     return True
 
 
@@ -259,7 +259,7 @@ def _remind_one(
         # may have just reminded this entry. The outbox key (one per entry) backs this up.
         if reminders_of_entry(case, case.status_changed_at).exists():
             return False
-        notify_about(Kind.REMINDER, case, actor=None, now=now)
+        CaseChange(case, None, now).notify(Kind.REMINDER)
     return True
 
 
@@ -273,7 +273,7 @@ def _breach_one(case_id: int, now: datetime) -> WorkflowCase | None:
         if not stamped:
             return None
         case = as_workflow_case(Case.objects.select_related("assignee", "queue").get(pk=case_id))
-        notify_about(Kind.FIRST_RESPONSE_BREACH, case, actor=None, now=now, occasion="breach")
+        CaseChange(case, None, now).notify(Kind.FIRST_RESPONSE_BREACH, occasion="breach")
     return case
 
 

@@ -1,7 +1,7 @@
 """What an agent does to a case from its page: the shared case controller (`web.case_actions`) on
 the workspace's side, plus what only support does, the Properties form (priority, assignee,
 subject). A transition or a property change sent from a page drawn before the case last changed
-is refused by the service (`expected_updated_at`); a reply is held only when a public message
+is refused by the service (`seen`); a reply is held only when a public message
 crossed it."""
 
 from django.contrib import messages
@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from agent.access import staff_of, staff_only
 from agent.case_forms import PropertiesForm
-from agent.views.case import WORKSPACE, staff_members
+from agent.views.case import WORKSPACE
 from cases.errors import ServiceError
+from cases.models import User
 from cases.roles import role_of
 from services.cases import case_update
 from web.case_actions import delete_view, invalid, refused, reply_view, transition_view
@@ -30,7 +31,7 @@ def properties(request: HttpRequest, reference: str) -> HttpResponse:
     user = staff_of(request)
     case = WORKSPACE.find(user, reference)
     may_set_assignee = as_workflow_case(case).may_set_assignee(role_of(user))
-    staff = staff_members() if may_set_assignee else []
+    staff = list(User.objects.assignable()) if may_set_assignee else []
     form = PropertiesForm(request.POST, staff=staff, may_set_assignee=may_set_assignee)
     if not form.is_valid():
         return invalid(request, WORKSPACE, user, reference, {"properties": form})
@@ -39,7 +40,7 @@ def properties(request: HttpRequest, reference: str) -> HttpResponse:
             case_id=case.pk,
             actor=user,
             changes=form.changes(),
-            expected_updated_at=form.cleaned_data["seen"],
+            seen=form.cleaned_data["seen"],
         )
     except ServiceError as error:
         what = _("The changes were not saved")

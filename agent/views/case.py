@@ -71,11 +71,6 @@ def _page_case(user: User, reference: str) -> Case:
         raise Http404("No such case.") from None
 
 
-def staff_members() -> list[User]:
-    """Who a case may be assigned to: the active agents and managers, by name."""
-    return list(User.objects.staff().filter(is_active=True).order_by(*User.BY_NAME))
-
-
 def render_case(
     request: HttpRequest, user: User, case: Case, *, forms: Forms, status: int = 200
 ) -> HttpResponse:
@@ -119,7 +114,11 @@ def _draw(
         ),
         now=timezone.now(),
     )
-    staff = staff_members() if "assignee" in agent.payload_fields or agent.may_set_assignee else []
+    staff = (
+        list(User.objects.assignable())
+        if "assignee" in agent.payload_fields or agent.may_set_assignee
+        else []
+    )
     actions = forms.get("actions")
     if not isinstance(actions, ActionsForm):
         actions = ActionsForm(sub_statuses=agent.sub_statuses, staff=staff)
@@ -168,7 +167,7 @@ def _find(user: User, reference: str) -> Case:
 
 def _actions_form(data: QueryDict, case: Case, info: TransitionInfo) -> ActionsForm:
     sub_statuses = describe(case.workflow).sub_statuses.get(info.target, ())
-    staff = staff_members() if "assignee" in info.rules.fields else []
+    staff = list(User.objects.assignable()) if "assignee" in info.rules.fields else []
     return ActionsForm(data, sub_statuses=sub_statuses, staff=staff)
 
 

@@ -28,7 +28,7 @@ from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from agent.access import case_url, is_manager, listed_cases, staff_of, staff_only
-from agent.filters import CaseFilter, staff_members
+from agent.filters import CaseFilter
 from agent.forms import ME, BulkForm, person_label
 from agent.lists import (
     Tab,
@@ -72,7 +72,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters.show_as_read()
     now = timezone.now()
     rows = [row_for(case, case_url(str(case.reference)), now) for case in page.object_list]
-    staff = list(staff_members())
+    staff = list(User.objects.assignable())
     on_page = {(case.workflow, case.status) for case in page.object_list}
     details = getattr(request, "htmx", None)
     htmx = details if isinstance(details, HtmxDetails) else None
@@ -166,7 +166,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     user = staff_of(request)
     back = _back_url(request)
     ids = _ids(request.POST)
-    form = BulkForm(request.POST, staff=list(staff_members()), case_ids=ids)
+    form = BulkForm(request.POST, staff=list(User.objects.assignable()), case_ids=ids)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

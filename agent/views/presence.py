@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from agent.access import staff_of, staff_only
 from cases.selectors import cases_visible_to
 from web.forms import PageVersionField
-from workflows.transitions import STALE
+from workflows.transitions import CHANGED_SINCE_SEEN
 
 PRESENCE_WINDOW = timedelta(seconds=30)
 
@@ -60,5 +60,5 @@ def presence(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "agent/_presence.html",
-        {"others": others, "changed": changed, "stale": STALE, "reference": reference},
+        {"others": others, "changed": changed, "stale": CHANGED_SINCE_SEEN, "reference": reference},
     )

@@ -19,13 +19,12 @@ from api.serializers.fields import (
     PriorityField,
 )
 from cases.models import Case, Organization, Queue, User
-from cases.roles import Role
 from cases.selectors import attachments_visible_to
 from cases.text import MAX_SUBJECT, MAX_TEXT
 from workflows.metadata import case_wait
 from workflows.registry import as_workflow_case
-from workflows.transitions import available_transitions
 from workflows.timers import Upcoming, upcoming
+from workflows.transitions import available_transitions
 
 
 class UpcomingSerializer(serializers.Serializer[Upcoming]):
@@ -129,7 +128,7 @@ class CaseCreateSerializer(serializers.Serializer[None]):
     priority = PriorityField(required=False)
     channel = serializers.ChoiceField(choices=CHANNEL_CHOICES, required=False)
     requester = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(role=Role.CUSTOMER), required=False
+        queryset=User.objects.customers(), required=False
     )
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 
 from api.permissions import acting_user
 from api.serializers.fields import ID_PATTERN
-from services.attachments import attachment_response
+from services.attachments import attachment_download
 
 
 class AttachmentViewSet(viewsets.GenericViewSet[Any]):
@@ -34,4 +34,11 @@ class AttachmentViewSet(viewsets.GenericViewSet[Any]):
         },
     )
     def retrieve(self, request: Request, pk: str | None = None) -> FileResponse:
-        return attachment_response(actor=acting_user(request), attachment_id=pk or "")
+        download = attachment_download(actor=acting_user(request), attachment_id=pk or "")
+        return FileResponse(
+            download.file,
+            as_attachment=not download.inline,
+            filename=download.filename,
+            content_type=download.content_type,
+            headers=download.HEADERS,
+        )

@@ -54,8 +54,8 @@ from services.attachments import attachment_add
 from services.cases import case_create, case_delete, case_repeat, case_restore, case_update
 from services.conversation import comment_post
 from services.surveys import survey_submit
-from workflows.transitions import perform_transition
 from workflows.timers import upcoming_prefetch, with_upcoming
+from workflows.transitions import perform_transition
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `detail` and a list of messages per field."),
@@ -150,14 +150,15 @@ class CaseViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         changes = self._payload(CaseUpdateSerializer, kwargs["pk"])
-        expected = changes.pop("expected_updated_at", None)
+        # The contract's name for the version the client saw; the door calls it `seen`.
+        seen = changes.pop("expected_updated_at", None)
         if isinstance(request.data, dict) and "status" in request.data:
             changes["status"] = request.data["status"]  # refused by the service: 400
         case = case_update(
             case_id=int(kwargs["pk"]),
             actor=acting_user(request),
             changes=changes,
-            expected_updated_at=expected,
+            seen=seen,
         )
         return self._answer(case)
 
@@ -259,7 +260,10 @@ class CaseViewSet(
     )
     def transition(self, request: Request, pk: str, name: str) -> Response:
         payload = self._payload(TransitionPayloadSerializer, pk)
-        case = perform_transition(case_id=int(pk), name=name, actor=acting_user(request), **payload)
+        seen = payload.pop("expected_updated_at", None)
+        case = perform_transition(
+            case_id=int(pk), name=name, actor=acting_user(request), seen=seen, **payload
+        )
         return self._answer(case)
 
     @extend_schema(

@@ -29,6 +29,10 @@ class People(UserManager["User"]):
             models.Q(role__in=(Role.AGENT, Role.MANAGER)) | models.Q(is_superuser=True)
         )
 
+    def assignable(self) -> models.QuerySet["User"]:
+        """Whom a case may be assigned to: the active agents and managers, by name."""
+        return self.staff().filter(is_active=True).order_by(*User.BY_NAME)
+
     def managers(self) -> models.QuerySet["User"]:
         return self.filter(models.Q(role=Role.MANAGER) | models.Q(is_superuser=True))
 
@@ -68,6 +72,10 @@ class User(AbstractUser):
         """How people are shown everywhere: their full name, or their username when there is
         none."""
         return self.get_full_name() or self.get_username()
+
+    @property
+    def is_customer(self) -> bool:
+        return role_of(self) == Role.CUSTOMER
 
     @property
     def effective_role(self) -> str:

@@ -10,7 +10,7 @@ from services.cases import case_update
 from tests.factories import AgentFactory
 from tests.portal.html import parse
 from tests.workflows.walking import reload
-from workflows.transitions import STALE, perform_transition
+from workflows.transitions import CHANGED_SINCE_SEEN, perform_transition
 
 
 def url_of(case, action="", name=""):
@@ -56,7 +56,7 @@ def test_a_reply_or_an_internal_note_is_posted(desk, case_in, internal):
     comment = Comment.objects.get(case=case)
     assert comment.internal is internal
     assert parse(response.content).find(role="status")
-    assert STALE not in response.content.decode()
+    assert CHANGED_SINCE_SEEN not in response.content.decode()
 
 
 def test_an_empty_reply_keeps_the_page_with_the_error(desk, case_in):
@@ -73,7 +73,7 @@ def test_a_reply_to_a_changed_case_is_posted_with_a_warning(desk, case_in, manag
     case_update(case_id=case.pk, actor=manager, changes={"subject": "Renamed"})
     response = desk.post(url_of(case, "reply"), {"body": "Hello", "seen": before}, follow=True)
     assert Comment.objects.filter(case=case).count() == 1
-    assert STALE in alert(response)
+    assert CHANGED_SINCE_SEEN in alert(response)
 
 
 def test_one_button_per_available_transition(desk, case_in):
@@ -161,7 +161,7 @@ def test_a_second_agents_change_makes_the_first_agents_button_refuse(
     response = desk.post(url_of(case, "transition", "start_work"), {"note": "", "seen": before})
     assert response.status_code == 409
     page = parse(response.content)
-    assert STALE in page.find(role="alert").text()
+    assert CHANGED_SINCE_SEEN in page.find(role="alert").text()
     assert page.region("Actions").find("input", name="seen").attrs["value"] == seen(case)
     assert reload(case).status == "blocked"
 
@@ -205,7 +205,7 @@ def test_stale_properties_are_refused_and_keep_what_was_typed(desk, case_in, man
     )
     assert response.status_code == 409
     page = parse(response.content)
-    assert STALE in page.find(role="alert").text()
+    assert CHANGED_SINCE_SEEN in page.find(role="alert").text()
     assert page.region("Properties").field("Subject").attrs["value"] == "Typed"
     assert reload(case).subject == "Printer is on fire"
 

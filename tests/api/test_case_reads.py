@@ -1,5 +1,5 @@
 """A write through the API reads its case once: visibility and the row lock are one query
-(`workflows.transitions.lock_case`), and the answer is built from that same row."""
+(`workflows.transitions.change_case`), and the answer is built from that same row."""
 
 import re
 

@@ -16,8 +16,8 @@ from notifications.tasks import deliver_notifications
 from services.cases import case_delete
 from services.conversation import comment_post
 from tests.timed_cases import DAY, HOUR, SECOND, T0, awaiting_confirmation, new_case
-from workflows.transitions import perform_transition
 from workflows.sweeps import deliver_due_notifications
+from workflows.transitions import perform_transition
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from notifications import tasks
 from notifications.models import Kind, Notification
 from services.conversation import comment_post
 from tests.timed_cases import new_case, reload
-from workflows.transitions import perform_transition
 from workflows.sweeps import deliver_due_notifications
+from workflows.transitions import perform_transition
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 # What the settings give a redis:// broker (CELERY_BROKER_TRANSPORT_OPTIONS): a publish to a

@@ -1,17 +1,18 @@
-"""The one answer to a download (`services.attachments.attachment_response`), as the pages'
-entrance (`web.attachments.attachment_download`, /attachments/<id>/<filename>) gives it: the same
-file and headers as the API, 404 for whoever may not see it, the sign-in page for nobody."""
+"""A download (`services.attachments.attachment_download`), as the pages' entrance
+(`web.attachments.download`, /attachments/<id>/<filename>) gives it: the same file and headers as
+the API, 404 for whoever may not see it, the sign-in page for nobody."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.test import RequestFactory
+from rest_framework.test import APIClient
 
 from cases.errors import NotVisible
-from services.attachments import attachment_add, attachment_response
+from services.attachments import attachment_add, attachment_download
 from services.conversation import comment_post
 from tests.uploads import PNG, upload
-from web.attachments import attachment_download
+from web.attachments import download
 
 
 @pytest.fixture(autouse=True)
@@ -37,12 +38,14 @@ def picture(make_case, customer):
 def page_get(user, attachment, method="get"):
     request = getattr(RequestFactory(), method)(f"/attachments/{attachment.pk}/x")
     request.user = user
-    return attachment_download(request, attachment_id=attachment.pk, filename=attachment.filename)
+    return download(request, attachment_id=attachment.pk, filename=attachment.filename)
 
 
 def test_the_page_sends_the_file_as_the_api_does(customer, picture):
     page = page_get(customer, picture)
-    api = attachment_response(actor=customer, attachment_id=picture.pk)
+    client = APIClient()
+    client.force_authenticate(customer)
+    api = client.get(f"/api/attachments/{picture.pk}/")
 
     assert page.getvalue() == api.getvalue() == PNG
     for header in ("Content-Type", "Content-Disposition", "X-Content-Type-Options"):
@@ -77,11 +80,11 @@ def test_a_file_gone_from_the_storage_is_404(customer, picture, media):
     (media / picture.file.name).unlink()
 
     with pytest.raises(NotVisible):
-        attachment_response(actor=customer, attachment_id=picture.pk)
+        attachment_download(actor=customer, attachment_id=picture.pk)
 
 
 def test_a_download_is_private_and_sandboxed(customer, picture):
-    response = attachment_response(actor=customer, attachment_id=picture.pk)
+    response = page_get(customer, picture)
 
     assert response["Cache-Control"] == "private, no-cache"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"

@@ -256,7 +256,7 @@ def test_a_reply_that_fails_after_its_files_were_stored_leaves_nothing(
     def fail(*args, **kwargs):
         raise RuntimeError("the outbox is down")
 
-    monkeypatch.setattr("services.conversation.notify_about", fail)
+    monkeypatch.setattr("workflows.transitions.notify", fail)
 
     with pytest.raises(RuntimeError):
         comment_post(case_id=case.pk, actor=customer, body="Two.", files=[upload(), upload()])

@@ -25,8 +25,8 @@ from tests.timed_cases import (
 )
 from workflows.metadata import describe
 from workflows.registry import WORKFLOWS
-from workflows.transitions import perform_transition
 from workflows.sweeps import auto_close, run_all, send_reminders
+from workflows.transitions import perform_transition
 
 # (how the case gets there, the automation, what it does, the spec's default duration)
 TIMERS = {

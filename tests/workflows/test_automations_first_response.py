@@ -12,8 +12,8 @@ from services.conversation import comment_post
 from tests.factories import ManagerFactory
 from tests.timed_cases import HOUR, SECOND, T0, new_case, reload
 from workflows.registry import WORKFLOWS
-from workflows.transitions import perform_transition
 from workflows.sweeps import detect_first_response_breaches
+from workflows.transitions import perform_transition
 
 NORMAL_TARGET = timedelta(hours=8)
 

@@ -8,9 +8,9 @@ import pytest
 from cases.models import Case
 from services.conversation import comment_post
 from tests.timed_cases import DAY, SECOND, T0, awaiting_confirmation, new_case, pending, resolved
-from workflows.transitions import perform_transition
 from workflows.sweeps import run_all
 from workflows.timers import upcoming
+from workflows.transitions import perform_transition
 
 
 def _as_listed(case):

@@ -6,7 +6,7 @@ import pytest
 from cases.errors import Conflict
 from services.cases import case_update
 from tests.workflows.walking import reload
-from workflows.transitions import STALE, perform_transition
+from workflows.transitions import CHANGED_SINCE_SEEN, perform_transition
 
 
 def test_transition_from_a_stale_page_is_refused(make_case, cast):
@@ -16,10 +16,10 @@ def test_transition_from_a_stale_page_is_refused(make_case, cast):
 
     with pytest.raises(Conflict) as refused:
         perform_transition(
-            case_id=case.pk, name="start_work", actor=cast["agent"], expected_updated_at=seen
+            case_id=case.pk, name="start_work", actor=cast["agent"], seen=seen
         )
 
-    assert refused.value.detail == STALE == "This case changed since you opened it"
+    assert refused.value.detail == CHANGED_SINCE_SEEN == "This case changed since you opened it"
     assert refused.value.status_code == 409
     assert reload(case).status == "new"
 
@@ -31,7 +31,7 @@ def test_transition_from_a_fresh_page_is_done(make_case, cast):
         case_id=case.pk,
         name="start_work",
         actor=cast["agent"],
-        expected_updated_at=reload(case).updated_at,
+        seen=reload(case).updated_at,
     )
 
     assert reload(case).status == "work_in_progress"
@@ -42,12 +42,12 @@ def test_edit_from_a_stale_page_is_refused(make_case, cast):
     seen = reload(case).updated_at
     perform_transition(case_id=case.pk, name="start_work", actor=cast["agent"])
 
-    with pytest.raises(Conflict, match=STALE):
+    with pytest.raises(Conflict, match=CHANGED_SINCE_SEEN):
         case_update(
             case_id=case.pk,
             actor=cast["agent"],
             changes={"subject": "Mine"},
-            expected_updated_at=seen,
+            seen=seen,
         )
 
     assert reload(case).subject == "Printer is on fire"
@@ -60,7 +60,7 @@ def test_edit_from_a_fresh_page_is_done(make_case, cast):
         case_id=case.pk,
         actor=cast["agent"],
         changes={"subject": "Mine"},
-        expected_updated_at=reload(case).updated_at,
+        seen=reload(case).updated_at,
     )
 
     assert reload(case).subject == "Mine"

@@ -8,15 +8,13 @@ public reply, `auto_close` by the automations, `deliver_release` by delivering a
 
 from itertools import count
 
-from django.db import transaction
-
 from cases.models import Case, HistoryEntry
 from services.cases import case_update
 from services.conversation import comment_post
 from services.releases import release_add_case, release_create
 from tests.workflows.spec_tables import STAFF, TABLES, path_to
 from workflows.registry import workflow_model
-from workflows.transitions import apply_transition, deliver_release, lock_case, perform_transition
+from workflows.transitions import change_case, deliver_release, perform_transition
 
 PAYLOAD_VALUES = {
     "note": "Checked the logs with the customer.",
@@ -75,11 +73,8 @@ def new_history(case: Case, since: int) -> list[HistoryEntry]:
 def attempt_automatic(case: Case, name: str, actor, *, now=None, via_release=False):
     """Fire an automatic (or release-only) transition the way the triggers, the automations and
     release delivery do: on the locked row, inside one transaction."""
-    with transaction.atomic():
-        locked = lock_case(case.pk, actor)
-        return apply_transition(
-            locked, name, actor, {}, now=now, automatic=not via_release, via_release=via_release
-        )
+    with change_case(case_id=case.pk, actor=actor, now=now) as change:
+        return change.transition(name, automatic=not via_release, via_release=via_release)
 
 
 def drive(case: Case, name: str, cast: dict, *, role: str | None = None, now=None):

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cases.models import User
 from cases.times import format_date, format_datetime
 
 register = template.Library()
@@ -72,8 +73,9 @@ def person(user: AbstractBaseUser | None) -> str:
     """How people are shown everywhere: their full name, or their username when there is none."""
     if user is None:
         return ""
-    full_name = getattr(user, "get_full_name", lambda: "")()
-    return str(full_name or user.get_username())
+    if isinstance(user, User):
+        return user.display_name
+    return user.get_username()
 
 
 @register.inclusion_tag("components/status_pill.html")
