@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from cases.models import Case, User
 from cases.roles import Role, is_staff_role, role_of
@@ -51,16 +51,12 @@ def is_manager(user: User) -> bool:
     return role_of(user) == Role.MANAGER
 
 
-def listed_cases(user: User, *, deleted: bool = False) -> QuerySet[Case]:
+def workspace_cases(user: User, *, deleted: bool = False) -> QuerySet[Case]:
     """The cases a list of the workspace shows: those this user sees, live (or, with `deleted`,
     the soft-deleted ones: managers only have any)."""
     return cases_listed(cases_visible_to(user), deleted=deleted)
 
 
 def case_url(reference: str) -> str:
-    """The agent's page of a case: "agent:case" once the case page is installed, its address
-    from ui.md until then."""
-    try:
-        return reverse("agent:case", kwargs={"reference": reference})
-    except NoReverseMatch:
-        return f"/agent/cases/{reference}/"
+    """The agent's page of a case."""
+    return reverse("agent:case", kwargs={"reference": reference})

@@ -27,10 +27,6 @@ SELECT_UP_TO = 300
 CHANNELS = [Channel.PHONE, Channel.EMAIL, Channel.CHAT, Channel.AGENT]
 
 
-def person_label(user: User) -> str:
-    return user.display_name
-
-
 class TransitionSelect(Select):
     """The bulk form's Transition: grouped by workflow, each option saying which workflow it
     belongs to and which statuses it starts from (`data-workflow`, `data-sources`), so that
@@ -98,7 +94,7 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.staff = {user.pk: user for user in staff}
         offered = bulk_transitions() if transitions is None else transitions
-        self._set_choices("assignee", [(ME, _("Me")), *((u.pk, person_label(u)) for u in staff)])
+        self._set_choices("assignee", [(ME, _("Me")), *((u.pk, u.display_name) for u in staff)])
         self._set_choices(
             "transition", [("", _("Choose a transition")), *transition_groups(offered)]
         )

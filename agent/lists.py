@@ -341,14 +341,12 @@ class Row:
 
 def row_for(case: Case, url: str, now: datetime) -> Row:
     info = describe(case.workflow)
-    statuses = dict(info.statuses)
-    sub_statuses = dict(info.sub_statuses.get(case.status, ()))
     # Plain text, not lazy translations: the template would translate each again on every use.
     return Row(
         case=case,
         url=url,
-        status=str(statuses.get(case.status, case.status)),
-        sub_status=str(sub_statuses.get(case.sub_status, case.sub_status)),
+        status=str(info.label(case.status)),
+        sub_status=str(info.sub_status_label(case.status, case.sub_status)),
         waiting_on=str(info.waiting_on(case.status, case.sub_status) or ""),
         priority=str(Priority(case.priority).label),
         first_response=first_response(case, now),

@@ -1,7 +1,7 @@
 """The numbers of the agent's Overview (/agent/overview/), as plain dataclasses.
 
 Every section is one or two SQL aggregates over the cases the reader may see (live ones only,
-`agent.access.listed_cases`), so the page runs the same number of queries for ten cases or a
+`agent.access.workspace_cases`), so the page runs the same number of queries for ten cases or a
 million. Labels come from the workflows' own declarations (`workflows.metadata`), and "open"
 means what the case lists mean by it (`workflows.metadata.closed_cases`). `agent.charts` draws
 them.
@@ -28,7 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from agent.access import listed_cases
+from agent.access import workspace_cases
 from cases.models import Case, Queue, Survey, User
 from cases.roles import role_of
 from workflows.metadata import closed_cases, describe
@@ -108,11 +108,10 @@ def open_by_status(cases: QuerySet[Case]) -> list[QueueStatuses]:
         counts = []
         for (workflow, status), sides in statuses.items():
             info = describe(workflow)
-            labels = dict(info.statuses)
             counts.append(
                 StatusCount(
                     status=status,
-                    label=labels.get(status, status),
+                    label=info.label(status),
                     waiting_on=info.waiting_on(status),
                     cases=sum(sides.values()),
                     by_side=tuple(sorted(sides.items(), key=lambda item: side_rank(item[0]))),
@@ -391,7 +390,7 @@ def overview_for(user: User, now: datetime | None = None) -> Overview:
     """Every section of the page for this reader: eight queries, whatever the number of cases."""
     now = now or timezone.now()
     period = last_days(now)
-    cases = listed_cases(user)
+    cases = workspace_cases(user)
     return Overview(
         period=period,
         open_by_status=open_by_status(cases),

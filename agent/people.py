@@ -35,11 +35,6 @@ def customers() -> QuerySet[User]:
     return User.objects.customers()
 
 
-def person_name(user: User) -> str:
-    """How people are shown everywhere: their full name, or their username when there is none."""
-    return user.display_name
-
-
 def person_key(user: User) -> str:
     """What names exactly this person when typed: their email, or their username."""
     return str(user.email or user.get_username())
@@ -47,7 +42,7 @@ def person_key(user: User) -> str:
 
 def person_text(user: User) -> str:
     """The person as a Requester field holds them once chosen: "Alice Martin <alice@…>"."""
-    name, key = person_name(user), person_key(user)
+    name, key = user.display_name, person_key(user)
     return key if name == key else f"{name} <{key}>"
 
 
@@ -147,7 +142,7 @@ def person_suggestions(text: str, people: QuerySet[User]) -> list[Suggestion]:
     return [
         Suggestion(
             person_text(person),
-            person_name(person),
+            person.display_name,
             " · ".join(
                 part
                 for part in (

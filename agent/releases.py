@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from agent.access import case_url, listed_cases
+from agent.access import case_url, workspace_cases
 from cases.models import Case, Queue, Release, ReleaseItem, User
 from cases.text import MAX_NAME
-from web.case_progress import StatusView, status_label, status_of
+from web.case_progress import StatusView, status_of
 from workflows.metadata import TransitionInfo, describe
 from workflows.registry import WORKFLOWS
 
@@ -84,7 +84,7 @@ class ReleaseCase:
 def release_cases(user: User, release: Release) -> list[ReleaseCase]:
     """The release's cases this agent sees, in the order they were added: one query."""
     cases = (
-        listed_cases(user)
+        workspace_cases(user)
         .filter(release_items__release=release)
         .select_related("assignee")
         .order_by("release_items__added_at", "release_items__id")
@@ -100,7 +100,7 @@ def cases_ready_for(user: User, release: Release) -> QuerySet[Case]:
         return Case.objects.none()
     waiting = ReleaseItem.objects.filter(release__delivered_at__isnull=True).values("case_id")
     return (
-        listed_cases(user)
+        workspace_cases(user)
         .filter(queue=release.queue, workflow=release.queue.workflow)
         .filter(status__in=shipping.sources)
         .exclude(pk__in=waiting)
@@ -114,7 +114,7 @@ def ready_status_labels(release: Release) -> str:
     if shipping is None:
         return ""
     info = describe(release.queue.workflow)
-    return ", ".join(status_label(info, status) for status in shipping.sources)
+    return ", ".join(info.label(status) for status in shipping.sources)
 
 
 def delivered_status_label(release: Release) -> str:
@@ -122,7 +122,7 @@ def delivered_status_label(release: Release) -> str:
     shipping = shipping_of(release)
     if shipping is None:
         return ""
-    return status_label(describe(release.queue.workflow), shipping.target)
+    return describe(release.queue.workflow).label(shipping.target)
 
 
 def case_count(release: Release) -> int:

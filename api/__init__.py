@@ -1,1 +1,1 @@
-"""The REST API: the contract of spec/api.md over the services of the core."""
+"""The REST API (docs/api.md) over the services of the core."""

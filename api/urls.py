@@ -1,4 +1,4 @@
-"""Routes of the REST API (spec/api.md), its schema and its docs."""
+"""Routes of the REST API (docs/api.md), its schema and its docs."""
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path

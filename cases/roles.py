@@ -1,4 +1,5 @@
-"""The four roles of the spec and how a user (or the automations) maps onto one."""
+"""The four roles (customer, agent, manager, and the automations' `system`) and how a user maps
+onto one."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
@@ -41,7 +42,7 @@ def is_staff_role(role: str) -> bool:
 
 
 def roles_held(role: str) -> tuple[str, ...]:
-    """The roles whose rights `role` has: a manager may do whatever an agent may (spec,
+    """The roles whose rights `role` has: a manager may do whatever an agent may (docs/workflows.md,
     Vocabulary). Every rule that names roles asks this, so the rule is written once."""
     if role == Role.MANAGER:
         return (Role.MANAGER, Role.AGENT)

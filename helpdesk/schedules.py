@@ -20,7 +20,7 @@ SCHEDULES = {
     "auto-close due cases": Schedule(
         task="workflows.tasks.auto_close_cases",
         every_seconds=60,
-        description="Closes cases whose auto-close timer ran out (spec timers).",
+        description="Closes cases whose auto-close timer ran out (the workflows' timers).",
     ),
     # Every minute: a reminder is due to the minute like the auto-close beside it.
     "send reminders": Schedule(

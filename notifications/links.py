@@ -2,7 +2,7 @@
 agent workspace (agents and managers), as an absolute address under the SITE_URL setting.
 
 This layer may not import the URLconfs of `portal/` and `agent/` (they sit above it), so the two
-paths that the page contract (spec/ui.md) fixes are written here, and only here.
+paths of the case pages (portal/urls.py, agent/urls.py) are written here, and only here.
 """
 
 from urllib.parse import quote

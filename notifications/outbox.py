@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import QuerySet
 
+from cases.actors import Actor
 from cases.models import Case, User
-from cases.roles import is_staff_role, role_of
 from notifications.models import Kind, Notification
 from notifications.tasks import enqueue
 
@@ -35,9 +35,9 @@ def delay_of(kind: str, case: Case) -> timedelta:
     return timedelta(0)
 
 
-def recipients_of(kind: str, case: Case, actor: User | None) -> list[User]:
+def recipients_of(kind: str, case: Case, actor: Actor | None) -> list[User]:
     """Who hears of `kind`. The customer hears of a closure even when they closed the case: the
-    spec's closure notification comes a day after every closing; and of a new case even when
+    closure notification comes a day after every closing; and of a new case even when
     they opened it: the acknowledgement gives them its reference. A deactivated customer still
     gets the row (delivery sends them no email): the row is also the record that a timer acted,
     e.g. that this entry was reminded."""
@@ -49,13 +49,17 @@ def recipients_of(kind: str, case: Case, actor: User | None) -> list[User]:
         return [owner] if owner is not None and owner.is_active else list(managers())
     if kind == Kind.PUBLIC_REPLY:
         # The other side of the conversation; nobody is told of their own reply.
-        other = case.requester if is_staff_role(role_of(actor)) else case.assignee
-        return [other] if other is not None and other != actor else []
+        other = case.requester if actor is not None and actor.is_staff else case.assignee
+        return [other] if other is not None and other.pk != _pk(actor) else []
     if kind == Kind.ASSIGNED:
         # The new assignee, unless they took the case themselves.
         assignee = case.assignee
-        return [assignee] if assignee is not None and assignee != actor else []
+        return [assignee] if assignee is not None and assignee.pk != _pk(actor) else []
     raise ValueError(f"Unknown notification kind {kind!r}")
+
+
+def _pk(actor: Actor | None) -> int | None:
+    return None if actor is None else actor.pk
 
 
 def managers() -> QuerySet[User]:
@@ -66,7 +70,7 @@ def notify(
     kind: str,
     *,
     case: Case,
-    actor: User | None = None,
+    actor: Actor | User | None = None,
     now: datetime,
     status_label: str,
     sub_status_label: str,
@@ -96,7 +100,7 @@ def notify(
             case_sub_status_label=sub_status_label,
             case_status_changed_at=case.status_changed_at,
         )
-        for recipient in recipients_of(kind, case, actor)
+        for recipient in recipients_of(kind, case, None if actor is None else Actor.of(actor))
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [row.key for row in rows]

@@ -19,13 +19,13 @@ from workflows.base import WorkflowCase
 from workflows.registry import as_workflow_case
 from workflows.timers import upcoming
 
-# The follow-up of a closed case is named per workflow in the seeds (ui.md, Follow-up):
+# The follow-up of a closed case is named per workflow, as its vendor names it:
 # "Clone case" in support_center, "Open a repeat case" elsewhere.
 FOLLOW_UP_LABELS = {"support_center": _("Clone case")}
 DEFAULT_FOLLOW_UP_LABEL = _("Open a repeat case")
-# The actions that ask "are you sure?" before acting, with what the question adds (ui.md:
-# Close; Delete case has its own section). Accepting a solution also closes a case, but there
-# saying yes is the whole action.
+# The actions that ask "are you sure?" before acting, with what the question adds (Close; Delete
+# case has its own section). Accepting a solution also closes a case, but there saying yes is the
+# whole action.
 CONFIRMED_TRANSITIONS = {
     "close": _("Closing tells support that you need nothing more on this case."),
 }

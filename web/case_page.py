@@ -22,7 +22,7 @@ from cases.selectors import (
     comments_visible_to,
     history_note_visible_to,
 )
-from web.case_progress import StatusView, Step, next_steps, status_label, status_of, steps_taken
+from web.case_progress import StatusView, Step, next_steps, status_of, steps_taken
 from web.conversation import Message, conversation
 from web.forms import ReplyForm
 from workflows.base import WorkflowCase
@@ -200,8 +200,8 @@ def _change(entry: HistoryEntry, info: WorkflowInfo, user: User) -> Change:
     transition = info.transition(entry.transition)
     return Change(
         label=transition.label if transition else entry.transition,
-        source=status_label(info, entry.source),
-        target=status_label(info, entry.target),
+        source=info.label(entry.source),
+        target=info.label(entry.target),
         actor=entry.actor,
         at=entry.created_at,
         note=history_note_visible_to(user, entry) or "",

@@ -37,18 +37,13 @@ class Step:
     skipped: int = 0
 
 
-def status_label(info: WorkflowInfo, status: str) -> str:
-    return dict(info.statuses).get(status, status)
-
-
 def status_of(case: Case) -> StatusView:
     """The case's status in the words of its workflow, and the side it waits on."""
     info = describe(case.workflow)
     wait = case_wait(case)
-    sub_statuses = dict(info.sub_statuses.get(case.status, ()))
     return StatusView(
-        label=status_label(info, case.status),
-        sub_label=sub_statuses.get(case.sub_status, "") if case.sub_status else "",
+        label=info.label(case.status),
+        sub_label=info.sub_status_label(case.status, case.sub_status),
         waiting_on=wait.side or "",
         detail=wait.shown_as or "",
     )
@@ -64,7 +59,7 @@ def steps_taken(case: Case, info: WorkflowInfo, history: Sequence[HistoryEntry])
     if path[-1] != case.status:
         path.append(case.status)
     last = len(path) - 1
-    steps = [Step(status_label(info, status), index == last) for index, status in enumerate(path)]
+    steps = [Step(info.label(status), index == last) for index, status in enumerate(path)]
     if len(steps) > MAX_STEPS:
         # A case that went back and forth many times: its start and its latest steps tell the
         # story; History lists every change.

@@ -1,4 +1,4 @@
-"""Actions that ask "are you sure?" (ui.md, "Confirmation").
+"""Actions that ask "are you sure?" before they act (Close, Delete case, Deliver release).
 
 The action's form carries `confirmed=yes` once the person pressed "Yes, <action>": app.js adds
 it when they confirm in the <dialog>; without JavaScript the view sees the form without it and

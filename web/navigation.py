@@ -1,16 +1,12 @@
-"""Where each role's pages live: the front door and the Updates link point there.
-
-The portal and the agent workspace register their URLs in their own apps; until one is
-installed its address from ui.md stands in, so the front door never fails.
-"""
+"""Where each role's pages live: the front door and the Updates link point there."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from cases.roles import Role, is_staff_role, role_of
 
-# URL name and the address ui.md gives it, per audience.
-_HOMES = {"customer": ("portal:cases", "/portal/"), "staff": ("agent:cases", "/agent/")}
+# The URL names of each audience's start page and Updates list.
+_HOMES = {"customer": "portal:cases", "staff": "agent:cases"}
 _UPDATES = {"customer": "portal:updates", "staff": "agent:updates"}
 
 
@@ -23,23 +19,13 @@ def _audience(user: AbstractBaseUser | AnonymousUser) -> str | None:
     return None
 
 
-def _reverse_or_none(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 def home_url_for(user: AbstractBaseUser | AnonymousUser) -> str | None:
     """The start page of a signed-in user's role; None for a user without a known role."""
     audience = _audience(user)
-    if audience is None:
-        return None
-    name, address = _HOMES[audience]
-    return _reverse_or_none(name) or address
+    return reverse(_HOMES[audience]) if audience else None
 
 
 def updates_url_for(user: AbstractBaseUser | AnonymousUser) -> str | None:
-    """The in-app notification list of the user's role; None while that page does not exist."""
+    """The in-app notification list of the user's role; None for a user without a known role."""
     audience = _audience(user)
-    return _reverse_or_none(_UPDATES[audience]) if audience else None
+    return reverse(_UPDATES[audience]) if audience else None

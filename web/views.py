@@ -9,7 +9,7 @@ from web.navigation import home_url_for
 
 def home(request: HttpRequest) -> HttpResponseRedirect:
     """Signed out: the sign-in page; a customer: the portal; an agent or a manager: the agent
-    workspace (ui.md, "Everyone")."""
+    workspace."""
     if not request.user.is_authenticated:
         return redirect("login")
     url = home_url_for(request.user)

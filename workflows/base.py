@@ -1,4 +1,5 @@
-"""What every workflow proxy shares; each workflow module overrides what its spec section says."""
+"""What every workflow proxy shares; each workflow module overrides what its own workflow says
+(docs/workflows.md)."""
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar, Protocol

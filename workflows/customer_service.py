@@ -1,4 +1,5 @@
-"""`customer_service` (seed 003): spec/workflows.md §3, one transition per table row."""
+"""`customer_service` ("Customer service" in docs/workflows.md): a transition per row of its
+table."""
 
 from collections.abc import Mapping
 from typing import ClassVar
@@ -17,7 +18,7 @@ from workflows.declarations import (
     ON_SUPPORT,
     Allowed,
     Definition,
-    ReplyTrigger,
+    Trigger,
     Triggers,
     condition,
     rules,
@@ -71,8 +72,8 @@ class CustomerServiceCase(WorkflowCase, Case):
             CLOSED: "The case is closed and can no longer be changed.",
         },
     )
-    reply_triggers: ClassVar[Triggers] = {CUSTOMER: (ReplyTrigger("customer_update"),)}
-    edit_triggers: ClassVar[Triggers] = {CUSTOMER: (ReplyTrigger("customer_update"),)}
+    reply_triggers: ClassVar[Triggers] = {CUSTOMER: (Trigger("customer_update"),)}
+    edit_triggers: ClassVar[Triggers] = {CUSTOMER: (Trigger("customer_update"),)}
     deletable_from: ClassVar[Mapping[str, frozenset[str]] | None] = {
         AGENT: frozenset({NEW, OPEN, AWAITING_INFO}),
         CUSTOMER: frozenset({RESOLVED}),

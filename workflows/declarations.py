@@ -11,9 +11,10 @@ from typing import Any
 
 from django.db.models import Model
 
+from cases.actors import Actor
 from cases.models import Case, User
 from cases.roles import SYSTEM as SYSTEM  # the automations' role, part of this vocabulary
-from cases.roles import Role, is_staff_role, role_of, roles_held
+from cases.roles import Role, is_staff_role, roles_held
 
 ROLE_ORDER = (Role.CUSTOMER, Role.AGENT, Role.MANAGER, SYSTEM)
 
@@ -49,7 +50,12 @@ class Allowed:
         `User`, or None for the automations). Anything else is refused."""
         if not isinstance(case, Case) or not (user is None or isinstance(user, User)):
             return False
-        return self.allows_role(role_of(user)) and (self.check is None or self.check(case, user))
+        return self.permits(case, Actor.of(user))
+
+    def permits(self, case: Case, actor: Actor) -> bool:
+        """Whether `actor` may perform the transition on `case` (the door asks this, with the
+        actor it worked out once)."""
+        return actor.holds(self.roles) and (self.check is None or self.check(case, actor.user))
 
     def allows_role(self, role: str) -> bool:
         return any(held in self.roles for held in roles_held(role))
@@ -60,7 +66,8 @@ class Allowed:
 
 @dataclass(frozen=True)
 class Rules:
-    """What the spec table's "payload / rules" column says about one transition."""
+    """What a transition needs and does beyond who may perform it and from where: its payload,
+    its message, its notifications, whether it happens by itself."""
 
     label: str
     # What the action does, in a sentence, for whoever chooses it (the pages show it beside the
@@ -117,7 +124,7 @@ REMINDER = "reminder"
 
 @dataclass(frozen=True)
 class Timer:
-    """A timed automation of the spec: once a case has stayed `after` (the name of the Queue
+    """A timed automation: once a case has stayed `after` (the name of the Queue
     setting holding the duration) in `status` (and `sub_status`, when given), `action` happens,
     at most once per entry into that status. The sweeps and each case's `upcoming` list both
     read these, so what a case is told and what the automations do cannot disagree."""
@@ -136,19 +143,20 @@ class Timer:
 
 
 @dataclass(frozen=True)
-class ReplyTrigger:
-    """An automatic transition fired by a public reply from a role, optionally only from some
-    statuses (the transition's other sources are left to people)."""
+class Trigger:
+    """An automatic transition fired by what someone in a role does (a public reply: a
+    workflow's `reply_triggers`; an edit of the case: its `edit_triggers`), optionally only from
+    some statuses (the transition's other sources are left to people)."""
 
     transition: str
     only_from: frozenset[str] | None = None
 
 
 # Automatic transitions by the role that fires them, the first available one firing.
-Triggers = Mapping[str, tuple[ReplyTrigger, ...]]
+Triggers = Mapping[str, tuple[Trigger, ...]]
 
 
-# The sides a case waits on (ui.md, "Who a case waits on"): who holds the next move.
+# The sides a case waits on: who holds the next move.
 CUSTOMER_SIDE = "customer"
 SUPPORT_SIDE = "support"
 
@@ -156,7 +164,7 @@ SUPPORT_SIDE = "support"
 @dataclass(frozen=True)
 class Wait:
     """Who a case waits on in one status (or sub-status): the customer, support, or nobody
-    (None: a closed case). A wait that the spec calls by a name of its own carries it in
+    (None: a closed case). A wait shown by a name of its own carries it in
     `shown_as` ("In development")."""
 
     side: str | None
@@ -233,6 +241,9 @@ class Definition:
         return [key for key, _ in self.sub_statuses.get(status, ())]
 
     def sub_status_label(self, status: str, sub_status: str) -> str:
+        """A sub-status in words, "" when there is none."""
+        if not sub_status:
+            return ""
         return dict(self.sub_statuses.get(status, ())).get(sub_status, sub_status)
 
     def meaning(self, status: str, sub_status: str = "") -> str:

@@ -16,7 +16,7 @@ from django_fsm import FSMFieldMixin, Transition
 
 from cases.models import Case
 from workflows.base import WorkflowCase
-from workflows.declarations import ON_NOBODY, Allowed, Rules, Wait
+from workflows.declarations import ON_NOBODY, Allowed, Definition, Rules, Wait
 from workflows.registry import WORKFLOWS
 
 
@@ -48,20 +48,19 @@ class WorkflowInfo:
     # Who a case waits on, as the workflow module declares it (`Definition.waiting_on`).
     waits: dict[str, Wait]
     sub_status_waits: dict[str, dict[str, Wait]]
+    definition: Definition
 
     def transition(self, name: str) -> TransitionInfo | None:
         return next((t for t in self.transitions if t.name == name), None)
 
     def label(self, status: str) -> str:
-        """A status in words ("Pending Customer"): the one way every page, message and email
-        names a status."""
-        return dict(self.statuses).get(status, status)
+        """A status in words ("Pending Customer"), as its workflow module declares it
+        (`Definition.label`, the one place that looks a label up)."""
+        return self.definition.label(status)
 
     def sub_status_label(self, status: str, sub_status: str) -> str:
         """A sub-status in words ("Customer Input"), "" when there is none."""
-        if not sub_status:
-            return ""
-        return dict(self.sub_statuses.get(status, ())).get(sub_status, sub_status)
+        return self.definition.sub_status_label(status, sub_status)
 
     @property
     def release_transition(self) -> TransitionInfo | None:
@@ -78,7 +77,7 @@ class WorkflowInfo:
         return self.wait(status, sub_status).side
 
     def waiting_shown_as(self, status: str, sub_status: str = "") -> str | None:
-        """The name the spec gives this wait ("In development", "Development"), or None where
+        """The name this wait is shown by ("In development", "Development"), or None where
         the side says it all."""
         return self.wait(status, sub_status).shown_as
 
@@ -145,7 +144,7 @@ def describe(key: str) -> WorkflowInfo:
             )
         )
     # In the order the workflow module declares them (a class body keeps its order): the order
-    # of the spec's table.
+    # of the workflow's table in docs/workflows.md.
     declared = list(vars(model))
     infos.sort(key=lambda info: declared.index(info.name))
     return WorkflowInfo(
@@ -157,6 +156,7 @@ def describe(key: str) -> WorkflowInfo:
         transitions=tuple(infos),
         waits=definition.waiting_on,
         sub_status_waits=definition.sub_status_waiting_on,
+        definition=definition,
     )
 
 

@@ -1,6 +1,7 @@
-"""`release_tracking` (seed 004): spec/workflows.md §4, one transition per table row.
+"""`release_tracking` ("Release tracking" in docs/workflows.md): a transition per row of its
+table.
 
-(resolved) The seed's "previous status" and "next potential statuses" disagree in places; the
+(resolved) The vendor's own "previous status" and "next potential statuses" disagree in places; the
 allowed moves are the union of both.
 """
 
@@ -114,7 +115,7 @@ class ReleaseTrackingCase(WorkflowCase, Case):
             BLOCKED: "An outside factor (a vendor, an implementation) blocks the work for now.",
         },
     )
-    # Spec §4: closes 7 days (a queue setting) after the customer is told of the resolution.
+    # Closes 7 days (a queue setting) after the customer is told of the resolution.
     timers = (Timer(AUTO_CLOSE, RESOLVED, after="resolved_auto_close_after"),)
 
     class Meta:

@@ -1,4 +1,5 @@
-"""`support_center` (seed 002): spec/workflows.md §2, one transition per table row."""
+"""`support_center` ("Support center" in docs/workflows.md): a transition per row of its
+table."""
 
 from typing import ClassVar
 
@@ -19,8 +20,8 @@ from workflows.declarations import (
     SYSTEM,
     Allowed,
     Definition,
-    ReplyTrigger,
     Timer,
+    Trigger,
     Triggers,
     condition,
     on_support,
@@ -121,9 +122,9 @@ class SupportCenterCase(WorkflowCase, Case):
         },
     )
     reply_triggers: ClassVar[Triggers] = {
-        CUSTOMER: (ReplyTrigger("customer_comment"), ReplyTrigger("customer_update")),
+        CUSTOMER: (Trigger("customer_comment"), Trigger("customer_update")),
     }
-    # Spec §2 timers (durations are queue settings; defaults 14, 28 and 7 days).
+    # The timers (durations are queue settings; defaults 14, 28 and 7 days).
     timers = (
         Timer(AUTO_CLOSE, AWAITING_CUSTOMER_CONFIRMATION, after="confirmation_auto_close_after"),
         Timer(

@@ -1,4 +1,5 @@
-"""`technical_support` (seeds 000 and 001): spec/workflows.md §1, one transition per table row."""
+"""`technical_support` ("Technical support" in docs/workflows.md): a transition per row of its
+table."""
 
 from typing import ClassVar
 
@@ -15,7 +16,7 @@ from workflows.declarations import (
     ON_SUPPORT,
     Allowed,
     Definition,
-    ReplyTrigger,
+    Trigger,
     Triggers,
     rules,
 )
@@ -78,8 +79,8 @@ class TechnicalSupportCase(WorkflowCase, Case):
     )
     reply_triggers: ClassVar[Triggers] = {
         # The first customer-facing update ends the First Response milestone and starts the work.
-        AGENT: (ReplyTrigger("start_work", only_from=frozenset({NEW, CUSTOMER_REPLIED})),),
-        CUSTOMER: (ReplyTrigger("customer_reply"),),
+        AGENT: (Trigger("start_work", only_from=frozenset({NEW, CUSTOMER_REPLIED})),),
+        CUSTOMER: (Trigger("customer_reply"),),
     }
 
     class Meta:

@@ -290,7 +290,7 @@ class CaseChange:
         return notify(
             kind,
             case=case,
-            actor=self.actor.user,
+            actor=self.actor,
             now=self.now,
             occasion=occasion,
             status_label=definition.label(case.status),
@@ -300,7 +300,7 @@ class CaseChange:
     # --- what a change implies ---------------------------------------------------------------
 
     def _stamp(self, *, customer_facing: bool) -> None:
-        """What support acting on a case records (spec, Vocabulary): the first agent to act on an
+        """What support acting on a case records: the first agent to act on an
         unassigned case owns it where the workflow says so, and their customer-facing messages
         answer the customer: the first ends the First Response milestone, and each one means the
         customer no longer waits for an answer. A customer who acts waits for one."""
@@ -421,4 +421,4 @@ def _is_permitted(case: WorkflowCase, name: str, actor: Actor) -> bool:
     directly (what django-fsm's `has_transition_perm` would ask it), as django-fsm takes only
     users and None is the automations."""
     info = describe(case.workflow).transition(name)
-    return info is not None and _is_available(case, name) and info.permission(case, actor.user)
+    return info is not None and _is_available(case, name) and info.permission.permits(case, actor)

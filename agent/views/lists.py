@@ -27,9 +27,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
-from agent.access import case_url, is_manager, listed_cases, staff_of, staff_only
+from agent.access import case_url, is_manager, staff_of, staff_only, workspace_cases
 from agent.filters import CaseFilter
-from agent.forms import ME, BulkForm, person_label
+from agent.forms import ME, BulkForm
 from agent.lists import (
     Tab,
     bulk_transitions,
@@ -60,7 +60,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = staff_of(request)
     manager = is_manager(user)
     tab = tab_named(request.GET.get("tab"), manager)
-    cases = listed_cases(user, deleted=tab.key == "deleted").filter(tab_condition(tab, user))
+    cases = workspace_cases(user, deleted=tab.key == "deleted").filter(tab_condition(tab, user))
     filters = CaseFilter(request.GET or None, queryset=cases)
     sort = request.GET.get("sort", "")
     size = page_size_of(request.GET.get("page_size"))
@@ -202,7 +202,7 @@ def _apply(case: Case, user: User, form: BulkForm) -> str:
         choice = data["assignee"]
         assignee = user if choice == ME else form.staff[int(choice)]
         case_update(case_id=case.pk, actor=user, changes={"assignee": assignee.pk})
-        return _("assigned to %(person)s.") % {"person": person_label(assignee)}
+        return _("assigned to %(person)s.") % {"person": assignee.display_name}
     if action == "priority":
         priority = Priority(data["priority"])
         case_update(case_id=case.pk, actor=user, changes={"priority": int(priority)})

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods
 
 from agent.access import case_url, staff_of, staff_only
 from agent.forms import CaseForm
-from agent.people import person_name
 from cases.errors import InvalidInput, ServiceError
 from services.cases import case_create
 from web.forms import FILES_AGAIN, add_service_errors
@@ -46,7 +45,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _("Case %(reference)s created for %(person)s.")
-            % {"reference": case.reference, "person": person_name(data["requester"])},
+            % {"reference": case.reference, "person": data["requester"].display_name},
         )
         return redirect(case_url(str(case.reference)))
     _ask_for_files_again(request, form)

@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from agent.access import listed_cases
+from agent.access import workspace_cases
 from agent.lists import TABS, ordered, tab_condition, tab_named, tabs_of
 from cases.models import Case, Priority
 from services.cases import case_update
@@ -154,7 +154,7 @@ def test_tabs_of_says_what_the_views_queries_say(
         for tab in TABS:
             if tab.managers_only and not manager_role:
                 continue
-            listed = listed_cases(user, deleted=tab.key == "deleted").filter(
+            listed = workspace_cases(user, deleted=tab.key == "deleted").filter(
                 tab_condition(tab, user)
             )
             in_query = set(listed.values_list("pk", flat=True))
@@ -192,7 +192,7 @@ def test_on_postgresql_needs_response_reads_its_index_in_its_order(make_case, ag
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cases_case")
     tab = tab_named("needs", manager=False)
-    page = ordered(listed_cases(agent).filter(tab_condition(tab, agent)), tab, "")[:26]
+    page = ordered(workspace_cases(agent).filter(tab_condition(tab, agent)), tab, "")[:26]
 
     plan = page.explain()
 
