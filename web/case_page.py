@@ -15,8 +15,8 @@ from datetime import datetime
 
 from django.utils.functional import Promise
 
+from cases.actors import Actor
 from cases.models import Case, Comment, HistoryEntry, User
-from cases.roles import role_of
 from cases.selectors import (
     comment_attachments_prefetch,
     comments_visible_to,
@@ -150,9 +150,9 @@ def present(
     is when the reader's page was drawn, if it was sent back (a refused reply)."""
     flow = as_workflow_case(case)
     info = describe(case.workflow)
-    role = role_of(user)
+    who = Actor.of(user)
     # A deleted case takes no action until a manager restores it (the services refuse them).
-    actions = [] if case.is_deleted else _actions(flow, info, user, asks_first)
+    actions = [] if case.is_deleted else _actions(flow, info, who, asks_first)
     messages = conversation(case, user, info, comments, history, seen=seen)
     return CaseView(
         status=status_of(case),
@@ -161,21 +161,20 @@ def present(
         next_steps=next_steps(case, info),
         conversation=messages,
         history=[_change(entry, info, user) for entry in history],
-        reply_refusal=why_not_updatable(flow, user),
+        reply_refusal=why_not_updatable(flow, who),
         actions=actions,
-        deletable=not case.is_deleted and flow.may_delete(role),
+        deletable=not case.is_deleted and flow.may_delete(who.role),
         proposal=_proposal(flow, info, history),
         new_messages=sum(1 for message in messages if message.new),
     )
 
 
 def _actions(
-    flow: WorkflowCase, info: WorkflowInfo, user: User, asks_first: Mapping[str, str | Promise]
+    flow: WorkflowCase, info: WorkflowInfo, who: Actor, asks_first: Mapping[str, str | Promise]
 ) -> list[Action]:
-    role = role_of(user)
     open_statuses = set(dict(info.statuses)) - {flow.definition.closed}
     actions = []
-    for name in available_transitions(flow, user):
+    for name in available_transitions(flow, who):
         transition = info.transition(name)
         assert transition is not None
         actions.append(
@@ -185,7 +184,7 @@ def _actions(
                 explained=transition.rules.explained,
                 confirm_text=str(asks_first.get(name, "")),
                 fields=transition.rules.fields,
-                required=transition.rules.required_for(role),
+                required=transition.rules.required_for(who.role),
                 moves_on=not _always_there(transition, open_statuses),
             )
         )
