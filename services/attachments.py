@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, ClassVar
+from typing import IO, Any, ClassVar
 
 from django.conf import settings
 from django.core.files import File
@@ -205,6 +205,15 @@ class Download:
         "Content-Security-Policy": "default-src 'none'; sandbox",
         "Cache-Control": "private, no-cache",
     }
+
+    def options(self) -> dict[str, Any]:
+        """How the file is sent, as the keywords of Django's `FileResponse`."""
+        return {
+            "as_attachment": not self.inline,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "headers": self.HEADERS,
+        }
 
 
 def attachment_download(*, actor: User, attachment_id: int | str) -> Download:

@@ -22,10 +22,4 @@ def download(request: HttpRequest, attachment_id: int, filename: str) -> FileRes
         download = attachment_download(actor=user, attachment_id=attachment_id)
     except NotVisible:
         raise Http404("No such attachment.") from None
-    return FileResponse(
-        download.file,
-        as_attachment=not download.inline,
-        filename=download.filename,
-        content_type=download.content_type,
-        headers=download.HEADERS,
-    )
+    return FileResponse(download.file, **download.options())

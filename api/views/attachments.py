@@ -35,10 +35,4 @@ class AttachmentViewSet(viewsets.GenericViewSet[Any]):
     )
     def retrieve(self, request: Request, pk: str | None = None) -> FileResponse:
         download = attachment_download(actor=acting_user(request), attachment_id=pk or "")
-        return FileResponse(
-            download.file,
-            as_attachment=not download.inline,
-            filename=download.filename,
-            content_type=download.content_type,
-            headers=download.HEADERS,
-        )
+        return FileResponse(download.file, **download.options())
