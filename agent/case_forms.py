@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Priority, User
 from cases.text import MAX_SUBJECT, MAX_TEXT
 from web.case_page import CaseView
-from web.forms import PageVersionField
 from web.forms import ReplyForm as BaseReplyForm
+from web.forms import SeenField
 from workflows.declarations import ASSIGNEE, PAYLOAD_FIELDS
 
 NOBODY = ""
@@ -61,7 +61,7 @@ class ActionsForm(forms.Form):
     )
     sub_status = forms.ChoiceField(label=_("Sub-status"), required=False)
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
-    seen = PageVersionField()
+    seen = SeenField()
 
     def __init__(
         self,
@@ -107,7 +107,7 @@ class PropertiesForm(forms.Form):
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     subject = forms.CharField(label=_("Subject"), max_length=MAX_SUBJECT)
-    seen = PageVersionField()
+    seen = SeenField()
 
     def __init__(
         self, *args: Any, staff: Sequence[User] = (), may_set_assignee: bool = True, **kwargs: Any

@@ -115,9 +115,10 @@ def ask_for_files_again(form: forms.Form, files_sent: bool) -> None:
         form.add_error("attachments", FILES_AGAIN)
 
 
-class PageVersionField(forms.CharField):
-    """The moment of the case's last change as the page showed it (hidden): sent back with an
-    action, it tells the service what the person saw (a change since is refused or held)."""
+class SeenField(forms.CharField):
+    """`seen`: the case's version (the moment of its last change) as the page showed it, hidden
+    in every form of a case page: sent back with an action, it tells the door what the person
+    saw (a change since is refused, a reply crossed by a message is held)."""
 
     widget = forms.HiddenInput
 
@@ -152,7 +153,7 @@ class ReplyForm(forms.Form):
         help_text=MARKDOWN_HINT,
     )
     attachments = attachments_field()
-    seen = PageVersionField()
+    seen = SeenField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

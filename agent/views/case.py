@@ -150,7 +150,7 @@ def _draw(
             "page": page,
             "agent": agent,
             "forms": forms,
-            "seen_at": case.updated_at.isoformat(),
+            "seen": case.updated_at.isoformat(),
             "saved_replies": saved_replies,
         },
         status=status,

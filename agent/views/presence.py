@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from agent.access import staff_of, staff_only
 from cases.selectors import cases_visible_to
-from web.forms import PageVersionField
+from web.forms import SeenField
 from workflows.transitions import CHANGED_SINCE_SEEN
 
 PRESENCE_WINDOW = timedelta(seconds=30)
@@ -37,10 +37,10 @@ def record_and_list(case_id: int, user_id: int, name: str, now: datetime) -> lis
     return sorted(mark[0] for uid, mark in seen.items() if uid != user_id)
 
 
-def _page_version(value: str) -> datetime | None:
+def _seen(value: str) -> datetime | None:
     """The `seen` the page sent, or None for anything that is no moment (a page never breaks)."""
     try:
-        moment = PageVersionField().clean(value)
+        moment = SeenField().clean(value)
     except ValidationError:
         return None
     return moment if isinstance(moment, datetime) else None
@@ -55,7 +55,7 @@ def presence(request: HttpRequest, reference: str) -> HttpResponse:
     if found is None:
         raise Http404("No such case.")
     others = record_and_list(found["pk"], user.pk, user.display_name, timezone.now())
-    seen = _page_version(request.GET.get("seen", ""))
+    seen = _seen(request.GET.get("seen", ""))
     changed = seen is not None and found["updated_at"] != seen
     return render(
         request,

@@ -73,14 +73,10 @@ def _draw(
             "portal": present_portal(case, history=history, now=timezone.now()),
             "moves_text": moves_text(page.moves),
             "forms": forms,
-            "seen_at": _version(case),
+            "seen": case.updated_at.isoformat(),
         },
         status=status,
     )
-
-
-def _version(case: Case) -> str:
-    return case.updated_at.isoformat()
 
 
 def _find(user: User, reference: str) -> Case:
