@@ -3,7 +3,8 @@
 Whoever changes or resets a password (the password change and reset pages, the admin's password
 form, `manage.py changepassword`, a script) ends by saving the user with a new hash, so the check
 sits on the user's `pre_save`, and a client holding a revoked token must sign in again with the new
-password. (Django's own sessions already end: their hash comes from the password.)
+password (the tokens stay listed, revoked, until then: api/tokens.py). Django's own sessions
+already end: their hash comes from the password.
 
 A change is what Django itself counts as one (`set_password()` since the last save, the case where
 it calls the validators' `password_changed`), or a hash replaced directly, e.g. by
@@ -13,8 +14,7 @@ hasher changes (`check_password` clears the raw password and saves only the `pas
 
 from typing import Any
 
-from rest_framework.authtoken.models import Token
-
+from api.tokens import revoke_all
 from cases.models import User
 
 
@@ -33,4 +33,4 @@ def revoke_tokens_on_new_password(
         stored = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
         if stored in (None, instance.password):
             return
-    Token.objects.filter(user_id=instance.pk).delete()
+    revoke_all(instance.pk)

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api.views import attachments, cases, notifications, people, releases, workflows
-from api.views.auth import TokenView
+from api.views.auth import MyTokenViewSet, TokenView
 
 
 @csrf_exempt  # it changes nothing; a POST without a CSRF token still deserves a JSON 404
@@ -25,6 +25,8 @@ router.register("cases", cases.CaseViewSet, basename="case")
 router.register("attachments", attachments.AttachmentViewSet, basename="attachment")
 router.register("releases", releases.ReleaseViewSet, basename="release")
 router.register("notifications", notifications.MyNotificationViewSet, basename="notification")
+# One's own API tokens (their keys never: they are shown once, at sign-in).
+router.register("auth/tokens", MyTokenViewSet, basename="auth-tokens")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -8,7 +8,9 @@ from django.views.defaults import server_error
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
-    # Sign in and out, password reset and change: Django's views with templates/registration/.
+    # Sign in and out, password reset and change: Django's views with templates/registration/,
+    # but the reset request, which web answers (limited, and sent through the outbox).
+    path("accounts/", include("web.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("portal/", include("portal.urls")),
     path("agent/", include("agent.urls")),

@@ -22,7 +22,7 @@ from cases.models import Attachment, Comment, HistoryEntry, User
 from cases.text import markdown_to_text
 from cases.times import format_datetime, zone_of
 from notifications.links import case_url
-from notifications.models import Kind, Notification
+from notifications.models import AccountEmail, Kind, Notification
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,10 @@ _BY_SUPPORT = Q(author__in=User.objects.staff())
 
 @dataclass(frozen=True)
 class Outcome:
-    notification: Notification
+    """One attempt at a row of the outbox: a notification, or an email about an account
+    (notifications/account_emails.py), which back off alike."""
+
+    notification: Notification | AccountEmail
     error: str = ""
 
     @property

@@ -76,3 +76,50 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for user {self.recipient_id} about case {self.case_id}"
+
+
+class AccountEmailKind(models.TextChoices):
+    PASSWORD_RESET = "password_reset", "Password reset link"
+
+
+class AccountEmail(models.Model):
+    """An email about a person's account rather than a case: the outbox's other table, since a
+    `Notification` belongs to a case. Recorded in the transaction of the request that asked for
+    it, sent after the commit by the same task as the notifications, retried the same way and
+    swept the same way (notifications/account_emails.py).
+
+    It holds no secret: a reset link's token is made when the email is sent, from the user's
+    current state, so a row read from the database resets nothing. The address asked about and
+    the client that asked are kept for the request limits (services/accounts.py) and forgotten
+    with the row after ACCOUNT_EMAIL_RETENTION."""
+
+    kind = models.CharField(max_length=40, choices=AccountEmailKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_emails"
+    )
+    key = models.CharField(max_length=200, unique=True)
+    email = models.EmailField(max_length=254, help_text="The address asked about, lower-cased.")
+    requested_from = models.GenericIPAddressField(null=True, blank=True)
+    # Where the request came in, for the link: the site as the person reached it.
+    protocol = models.CharField(max_length=5, default="https")
+    domain = models.CharField(max_length=255)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        indexes = (
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="account_email_due_idx",
+            ),
+            models.Index(fields=["email", "created_at"], name="account_email_email_idx"),
+            models.Index(fields=["requested_from", "created_at"], name="account_email_client_idx"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.kind} for user {self.recipient_id}"

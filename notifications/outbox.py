@@ -1,10 +1,12 @@
-"""`notify()`: the one call that records a notification, inside the transaction of its cause.
+"""`notify()`: the one call that records a notification, inside the transaction of its cause;
+and `record_password_reset()`, its counterpart for an email about an account rather than a case.
 
 The row is the promise: once the cause commits, the worker is asked to deliver it at once, and
 the delivery sweep delivers whatever is due and still unsent (worker down, broker down, or a
 delayed notification whose time has come).
 """
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -12,7 +14,8 @@ from django.db.models import QuerySet
 
 from cases.actors import Actor
 from cases.models import Case, User
-from notifications.models import Kind, Notification
+from notifications.account_emails import KEY_PREFIX
+from notifications.models import AccountEmail, AccountEmailKind, Kind, Notification
 from notifications.tasks import enqueue
 
 TO_CUSTOMER = {
@@ -107,3 +110,30 @@ def notify(
     if keys and scheduled_for <= now:
         transaction.on_commit(lambda: enqueue(keys))
     return keys
+
+
+def record_password_reset(
+    *,
+    user: User,
+    email: str,
+    protocol: str,
+    domain: str,
+    requested_from: str | None,
+    now: datetime,
+) -> AccountEmail:
+    """Record a password reset email to `user`, for the address `email` they were asked about,
+    linking to `protocol://domain`; sent once the caller's transaction commits (the link's token
+    is made then: notifications/account_emails.py)."""
+    row = AccountEmail.objects.create(
+        kind=AccountEmailKind.PASSWORD_RESET,
+        recipient=user,
+        key=f"{KEY_PREFIX}{AccountEmailKind.PASSWORD_RESET}:{user.pk}:{uuid.uuid4().hex}",
+        email=email.casefold(),
+        requested_from=requested_from,
+        protocol=protocol,
+        domain=domain,
+        created_at=now,
+    )
+    keys = [row.key]
+    transaction.on_commit(lambda: enqueue(keys))
+    return row

@@ -1,7 +1,8 @@
 """The delivery sweep: every row that is due and unsent, oldest first, in batches.
 
 It sends what the task after a commit could not (worker or broker down), the delayed
-notifications whose time has come and the failed ones whose backoff is over. `workflows.sweeps`
+notifications whose time has come and the failed ones whose backoff is over, and the same for the
+emails about an account (notifications/account_emails.py). `workflows.sweeps`
 runs it last, so that what a run recorded is delivered by the same run.
 """
 
@@ -10,8 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from notifications import delivery
+from notifications import account_emails, delivery
 from notifications.batches import in_batches
+
+# What the run_automations lines name instead of a case for an email about an account.
+ACCOUNT = "account"
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,9 @@ class Delivery:
 
 
 def deliver_due(now: datetime) -> list[Delivery]:
-    """Send every row due as of `now`, each claimed on its own (`delivery.deliver_one`)."""
+    """Send every row due as of `now`, each claimed on its own (`delivery.deliver_one`), then the
+    emails about an account (`account_emails.deliver_one`), and forget the account emails whose
+    time is over."""
     deliveries = []
     for row in _due_rows(now):
         outcome = delivery.deliver_one(row["pk"], now=now)
@@ -42,13 +48,27 @@ def deliver_due(now: datetime) -> list[Delivery]:
         deliveries.append(
             _delivery(row, error=outcome.error, retry_at=outcome.notification.next_attempt_at)
         )
+    for row in _due_account_emails(now):
+        outcome = account_emails.deliver_one(row["pk"], now=now)
+        if outcome is None:
+            continue
+        deliveries.append(
+            _delivery(row, error=outcome.error, retry_at=outcome.notification.next_attempt_at)
+        )
+    account_emails.forget_old(now)
     return deliveries
 
 
 def list_due(now: datetime) -> list[Delivery]:
     """What `deliver_due` would send, sending nothing: the dry run's part, since no rollback could
     take an email back."""
-    return [_delivery(row) for row in _due_rows(now)]
+    return [_delivery(row) for row in (*_due_rows(now), *_due_account_emails(now))]
+
+
+def _due_account_emails(now: datetime) -> Iterator[dict[str, Any]]:
+    """Named like a notification's row: an account email is about no case (`ACCOUNT`)."""
+    rows = in_batches(account_emails.due(now), "created_at", "kind", "recipient__username")
+    return ({**row, "case__reference": ACCOUNT} for row in rows)
 
 
 def _due_rows(now: datetime) -> Iterator[dict[str, Any]]:

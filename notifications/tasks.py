@@ -23,6 +23,7 @@ import threading
 from celery import Task, shared_task
 from django.utils import timezone
 
+from notifications import account_emails
 from notifications.delivery import MAX_ATTEMPTS, deliver, retry_delay
 
 log = logging.getLogger(__name__)
@@ -34,9 +35,11 @@ BACKLOG = 100
 
 @shared_task(bind=True, ignore_result=True, max_retries=MAX_ATTEMPTS)
 def deliver_notifications(self: Task[[list[str]], int], keys: list[str]) -> int:
-    """Deliver what a commit just recorded. Rows that failed are tried again by this task after
-    their backoff; should the task itself be lost, the delivery sweep finds them all the same."""
-    outcomes = deliver(keys=keys, now=timezone.now())
+    """Deliver what a commit just recorded (notifications, and emails about an account: their
+    keys tell them apart). Rows that failed are tried again by this task after their backoff;
+    should the task itself be lost, the delivery sweep finds them all the same."""
+    now = timezone.now()
+    outcomes = deliver(keys=keys, now=now) + account_emails.deliver(keys=keys, now=now)
     failed = [outcome.notification for outcome in outcomes if not outcome.sent]
     if failed:
         attempts = min(notification.attempts for notification in failed)
@@ -54,7 +57,9 @@ def enqueue(keys: list[str]) -> None:
     there is no broker to wait for, and the task must see the caller's database connection.
     """
     if deliver_notifications.app.conf.task_always_eager:
-        _publish(keys)
+        # `apply`, not `delay`: Celery's eager `delay` still takes a producer from the broker's
+        # connection pool, which a test of an outage may have closed.
+        deliver_notifications.apply(args=(keys,))
     elif not _publisher.submit(keys):
         log.warning("Broker publishing backed up; %d notification(s) wait for the sweep", len(keys))
 

@@ -172,9 +172,7 @@ def case_repeat(
         )
 
 
-def case_delete(
-    *, case_id: int, actor: User | Actor, now: datetime | None = None
-) -> WorkflowCase:
+def case_delete(*, case_id: int, actor: User | Actor, now: datetime | None = None) -> WorkflowCase:
     """Soft delete: the case disappears for everyone but managers and keeps its history."""
     who = Actor.of(actor)
     with change_case(case_id=case_id, actor=who, now=now) as change:

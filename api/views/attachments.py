@@ -6,6 +6,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
@@ -33,6 +34,11 @@ class AttachmentViewSet(viewsets.GenericViewSet[Any]):
             404: OpenApiResponse(description="No such attachment for this user."),
         },
     )
-    def retrieve(self, request: Request, pk: str | None = None) -> FileResponse:
+    def retrieve(
+        self, request: Request, pk: str | None = None, format: str | None = None
+    ) -> FileResponse:
+        if format is not None:
+            # The answer is the file itself: a suffix (`.json`) names no other form of it.
+            raise NotFound("No such attachment.")
         download = attachment_download(actor=acting_user(request), attachment_id=pk or "")
         return FileResponse(download.file, **download.options())

@@ -172,7 +172,7 @@ class CaseViewSet(
         responses={200: CaseSerializer, **errors(403, 404, 409)},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def restore(self, request: Request, pk: str) -> Response:
+    def restore(self, request: Request, pk: str, format: str | None = None) -> Response:
         case = case_restore(case_id=int(pk), actor=acting_user(request))
         return self._answer(case)
 
@@ -188,7 +188,7 @@ class CaseViewSet(
         responses={201: PostedCommentSerializer, **errors(400, 404, 409)},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
-    def comments(self, request: Request, pk: str) -> Response:
+    def comments(self, request: Request, pk: str, format: str | None = None) -> Response:
         context = self.get_serializer_context()
         if request.method == "GET":
             user = acting_user(request)
@@ -221,7 +221,7 @@ class CaseViewSet(
         pagination_class=None,
         filter_backends=[],
     )
-    def attachments(self, request: Request, pk: str) -> Response:
+    def attachments(self, request: Request, pk: str, format: str | None = None) -> Response:
         payload = self._payload(AttachmentUploadSerializer, pk)
         attachment = attachment_add(
             case_id=int(pk),
@@ -238,7 +238,7 @@ class CaseViewSet(
         summary="Status history, oldest first", responses={200: HistoryEntrySerializer(many=True)}
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def history(self, request: Request, pk: str) -> Response:
+    def history(self, request: Request, pk: str, format: str | None = None) -> Response:
         case = visible_case(acting_user(request), pk)
         entries = case.history.order_by("created_at", "id")
         return Response(
@@ -258,7 +258,9 @@ class CaseViewSet(
         url_path=r"transitions/(?P<name>[^/]+)",
         filter_backends=[],
     )
-    def transition(self, request: Request, pk: str, name: str) -> Response:
+    def transition(
+        self, request: Request, pk: str, name: str, format: str | None = None
+    ) -> Response:
         payload = self._payload(TransitionPayloadSerializer, pk)
         seen = payload.pop("expected_updated_at", None)
         case = perform_transition(
@@ -272,7 +274,7 @@ class CaseViewSet(
         responses={201: CaseSerializer, **errors(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def repeat(self, request: Request, pk: str) -> Response:
+    def repeat(self, request: Request, pk: str, format: str | None = None) -> Response:
         payload = self._payload(RepeatSerializer, pk)
         case = case_repeat(case_id=int(pk), actor=acting_user(request), **payload)
         return self._answer(case, status.HTTP_201_CREATED)
@@ -283,7 +285,7 @@ class CaseViewSet(
         responses={201: SurveySerializer, **errors(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def survey(self, request: Request, pk: str) -> Response:
+    def survey(self, request: Request, pk: str, format: str | None = None) -> Response:
         payload = self._payload(SurveySerializer, pk)
         survey = survey_submit(case_id=int(pk), actor=acting_user(request), **payload)
         return Response(SurveySerializer(survey).data, status=status.HTTP_201_CREATED)
@@ -293,7 +295,7 @@ class CaseViewSet(
         responses={200: NotificationSerializer(many=True), **errors(403, 404)},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def notifications(self, request: Request, pk: str) -> Response:
+    def notifications(self, request: Request, pk: str, format: str | None = None) -> Response:
         # Visibility first: a customer learns nothing of a case they may not see (404).
         user = acting_user(request)
         rows = notifications_of_case(user, visible_case(user, pk))

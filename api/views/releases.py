@@ -62,7 +62,7 @@ class ReleaseViewSet(
         responses={200: ReleaseSerializer, **REFUSALS},
     )
     @action(detail=True, methods=["post"])
-    def cases(self, request: Request, pk: str | None = None) -> Response:
+    def cases(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         release = self.get_object()
         serializer = ReleaseCaseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -79,6 +79,8 @@ class ReleaseViewSet(
         responses={200: ReleaseSerializer, **REFUSALS},
     )
     @action(detail=True, methods=["post"])
-    def deliver(self, request: Request, pk: str | None = None) -> Response:
+    def deliver(
+        self, request: Request, pk: str | None = None, format: str | None = None
+    ) -> Response:
         release = deliver_release(release_id=self.get_object().pk, actor=acting_user(request))
         return self._answer(release)

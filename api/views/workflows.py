@@ -17,13 +17,15 @@ class WorkflowViewSet(viewsets.ViewSet):
     serializer_class = WorkflowSerializer
 
     @extend_schema(responses=WorkflowSerializer(many=True))
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request, format: str | None = None) -> Response:
         return Response([as_json(info) for info in all_workflows()])
 
     @extend_schema(
         responses={200: WorkflowSerializer, 404: OpenApiResponse(description="No such workflow.")}
     )
-    def retrieve(self, request: Request, key: str | None = None) -> Response:
+    def retrieve(
+        self, request: Request, key: str | None = None, format: str | None = None
+    ) -> Response:
         if key not in WORKFLOWS:
             raise NotVisible("No such workflow.")
         return Response(as_json(describe(key)))

@@ -1,5 +1,23 @@
 """Every model's admin, registered here (Django's autodiscovery imports this package)."""
 
-from backoffice.admin import cases, notifications, saved_replies
+from backoffice.admin import (
+    cases,
+    notifications,
+    people,
+    queues,
+    records,
+    releases,
+    saved_replies,
+    tokens,
+)
 
-__all__ = ["cases", "notifications", "saved_replies"]
+__all__ = [
+    "cases",
+    "notifications",
+    "people",
+    "queues",
+    "records",
+    "releases",
+    "saved_replies",
+    "tokens",
+]

@@ -10,7 +10,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from backoffice.admin.site import ManagerPermissions
+from backoffice.admin.base import HelpdeskAdmin
+from backoffice.people import person_column, person_link
 from notifications.models import Notification
 
 
@@ -36,13 +37,24 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ManagerPermissions, admin.ModelAdmin[Notification]):
-    list_display = ("kind", "case", "recipient", "scheduled_for", "sent_at", "attempts")
+class NotificationAdmin(HelpdeskAdmin[Notification]):
+    list_display = ("kind", "case", "recipient_name", "scheduled_for", "sent_at", "attempts")
     list_filter = (DeliveryFilter, "kind")
     list_select_related = ("case", "recipient")
-    search_fields = ("case__reference", "recipient__username", "recipient__email")
+    search_fields = (
+        "case__reference",
+        "recipient__first_name",
+        "recipient__last_name",
+        "recipient__username",
+        "recipient__email",
+    )
     date_hierarchy = "scheduled_for"
     actions = ("deliver_again",)
+    exclude = ("recipient",)
+    readonly_fields = ("recipient_link",)
+
+    recipient_name = person_column("recipient", "recipient")
+    recipient_link = person_link("recipient", "recipient")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -7,16 +7,17 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from backoffice.admin.site import ManagerPermissions
+from backoffice.admin.base import HelpdeskAdmin
 from cases.models import SavedReply
 
 
 @admin.register(SavedReply)
-class SavedReplyAdmin(ManagerPermissions, admin.ModelAdmin[SavedReply]):
+class SavedReplyAdmin(HelpdeskAdmin[SavedReply]):
     list_display = ("title", "updated_at")
     search_fields = ("title", "body")
     ordering = ("title",)
     fields = ("title", "body")
+    list_select_related = ()  # a shared reply's row names nothing of another table
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SavedReply]:
         return super().get_queryset(request).filter(owner__isnull=True)

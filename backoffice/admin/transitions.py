@@ -6,11 +6,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from backoffice.people import PersonChoiceField
 from cases.errors import InvalidInput, ServiceError
 from cases.models import Case, User
 from cases.roles import Role
@@ -24,12 +24,6 @@ def transition_buttons(case: Case, user: User) -> list[tuple[str, str]]:
     info = describe(case.workflow)
     labels = {t.name: t.label for t in info.transitions}
     return [(name, labels[name]) for name in available_transitions(case, user)]
-
-
-def staff_choices() -> Any:
-    return User.objects.filter(is_active=True).filter(
-        Q(role__in=(Role.AGENT, Role.MANAGER)) | Q(is_superuser=True)
-    )
 
 
 class TransitionForm(forms.Form):
@@ -57,8 +51,10 @@ class TransitionForm(forms.Form):
                 required=SUB_STATUS in required,
             )
         if ASSIGNEE in taken:
-            self.fields[ASSIGNEE] = forms.ModelChoiceField(
-                label="Assignee", queryset=staff_choices(), required=ASSIGNEE in required
+            self.fields[ASSIGNEE] = PersonChoiceField(
+                User.objects.staff().filter(is_active=True),
+                label="Assignee",
+                required=ASSIGNEE in required,
             )
 
     def payload(self) -> dict[str, Any]:

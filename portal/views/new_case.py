@@ -56,6 +56,9 @@ def _original(request: HttpRequest, user: User) -> Case | None:
     reference = request.GET.get("repeat_of") or request.POST.get("repeat_of")
     if not reference:
         return None
+    if "\x00" in reference:
+        # No reference holds one, and PostgreSQL refuses it in a query: as unknown as any other.
+        raise Http404("No such case.")
     original = case_or_404(portal_cases(user).select_related("queue"), reference)
     if not follow_up_allowed(original):
         if request.method == "GET":

@@ -1,8 +1,14 @@
 """Signing in: tokens from /api/auth/token/, `Authorization: Token ...` on every call, browser
-sessions with CSRF, and 401 with `WWW-Authenticate: Token` for anyone else."""
+sessions with CSRF, and 401 with `WWW-Authenticate: Token` for anyone else; a new token at each
+sign-in, which expires, and which its owner lists (never its key) and revokes."""
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
+
+from api.models import ApiToken
 
 TOKEN_URL = "/api/auth/token/"
 PASSWORD = "secret-pass-123"  # what tests.factories gives every user
@@ -57,8 +63,23 @@ def test_good_credentials_give_a_token(customer):
     assert response.json()["token"]
 
 
-def test_the_same_user_gets_the_same_token_each_time(customer):
-    assert token_of(customer) == token_of(customer)
+def test_each_sign_in_gets_a_new_token_and_the_earlier_ones_keep_working(customer):
+    first, second = token_of(customer), token_of(customer)
+
+    assert first != second
+    for token in (first, second):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        assert client.get("/api/me/").status_code == 200
+
+
+def test_a_stale_token_in_the_header_does_not_stop_signing_in(customer):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token-any-more")
+
+    response = client.post(TOKEN_URL, {"username": "alice", "password": PASSWORD}, format="json")
+
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("role", ["customer", "agent", "manager"])
@@ -250,3 +271,132 @@ def test_the_new_password_gets_a_new_token(customer):
 
     assert response.status_code == 200
     assert response.json()["token"] != old
+
+
+# Expiry and revocation ---------------------------------------------------------------------------
+
+
+def signed_in_with(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def test_a_token_expires_after_its_lifetime(customer, settings):
+    settings.API_TOKEN_LIFETIME = timedelta(days=30)
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), tick=False) as clock:
+        client = signed_in_with(token_of(customer))
+        clock.shift(timedelta(days=30) - timedelta(seconds=1))
+        before = client.get("/api/me/")
+        clock.shift(timedelta(seconds=1))
+
+        after = client.get("/api/me/")
+
+    assert before.status_code == 200
+    assert after.status_code == 401
+    assert after["WWW-Authenticate"] == "Token"
+    assert "expired" in after.json()["detail"]
+
+
+def test_the_lifetime_is_a_setting(customer, settings):
+    settings.API_TOKEN_LIFETIME = timedelta(hours=1)
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), tick=False) as clock:
+        client = signed_in_with(token_of(customer))
+        clock.shift(timedelta(hours=1))
+
+        assert client.get("/api/me/").status_code == 401
+
+
+def test_delete_revokes_the_token_it_is_sent_with(customer):
+    token = token_of(customer)
+    other = token_of(customer)
+    client = signed_in_with(token)
+
+    response = client.delete(TOKEN_URL)
+
+    assert response.status_code == 204
+    refused = client.get("/api/me/")
+    assert refused.status_code == 401
+    assert refused["WWW-Authenticate"] == "Token"
+    assert "revoked" in refused.json()["detail"]
+    assert signed_in_with(other).get("/api/me/").status_code == 200  # only that one
+
+
+def test_delete_without_a_token_is_401(customer):
+    response = APIClient().delete(TOKEN_URL)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_delete_with_a_bad_token_is_401(db):
+    response = signed_in_with("0123456789abcdef").delete(TOKEN_URL)
+
+    assert response.status_code == 401
+
+
+def test_ones_tokens_are_listed_without_their_keys(customer):
+    first, current = token_of(customer), token_of(customer)
+
+    response = signed_in_with(current).get("/api/auth/tokens/")
+
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert [row["prefix"] for row in rows] == [current[:8], first[:8]]
+    assert set(rows[0]) == {
+        "id", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at", "state",
+        "current",
+    }  # fmt: skip
+    assert [row["current"] for row in rows] == [True, False]
+    assert {row["state"] for row in rows} == {"active"}
+    assert first not in response.content.decode() and current not in response.content.decode()
+
+
+def test_the_list_shows_only_ones_own_tokens(customer, colleague):
+    token_of(colleague)
+
+    response = signed_in_with(token_of(customer)).get("/api/auth/tokens/")
+
+    assert response.json()["count"] == 1
+
+
+def test_a_browser_session_lists_and_revokes_its_persons_tokens(customer):
+    token = token_of(customer)
+    client = APIClient()
+    client.force_login(customer)
+    [row] = client.get("/api/auth/tokens/").json()["results"]
+
+    response = client.delete(f"/api/auth/tokens/{row['id']}/")
+
+    assert response.status_code == 204
+    assert signed_in_with(token).get("/api/me/").status_code == 401
+    [revoked] = client.get("/api/auth/tokens/").json()["results"]
+    assert revoked["state"] == "revoked" and revoked["revoked_at"]
+
+
+def test_someone_elses_token_cannot_be_revoked(customer, colleague):
+    theirs = token_of(colleague)
+    client = APIClient()
+    client.force_login(customer)
+    their_id = ApiToken.objects.get(user=colleague).pk
+
+    response = client.delete(f"/api/auth/tokens/{their_id}/")
+
+    assert response.status_code == 404
+    assert response.json()["detail"] == "No such token."
+    assert signed_in_with(theirs).get("/api/me/").status_code == 200
+
+
+def test_the_token_list_needs_a_sign_in(db):
+    response = APIClient().get("/api/auth/tokens/")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_the_schema_documents_revocation_and_the_list(db):
+    paths = APIClient().get("/api/schema/?format=json").json()["paths"]
+
+    assert "204" in paths["/api/auth/token/"]["delete"]["responses"]
+    assert "/api/auth/tokens/" in paths
+    assert "delete" in paths["/api/auth/tokens/{id}/"]

@@ -23,7 +23,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import CheckContext, not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -32,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from api import tokens
 from cases.models import Case, User
 from cases.selectors import cases_visible_to
 from helpdesk.wsgi import application
@@ -99,13 +99,20 @@ REFUSALS = [
         "POST /api/auth/token/",
         "Five failed sign-ins for one username from one address lock the pair out for 15 min.",
     ),
+    Refusal(
+        401,
+        r"DELETE /api/auth/(token/|tokens/\{id\}/)",
+        "The token this test signs in with, revoked by an earlier example: revoking it is what "
+        "these operations do.",
+        r"^This token was revoked",
+    ),
     # Which ids exist, and which objects this user may see.
     Refusal(
         404,
         f"(GET|POST|PATCH|DELETE) {ANY_ID}",
         "An id that does not exist or that this user may not see (one of more than 18 digits "
         "matches no route, a Not found like any other).",
-        r"^(No such (case|release|attachment)\.|Not found\.)$",
+        r"^(No such (case|release|attachment|token)\.|Not found\.)$",
     ),
     Refusal(
         404,
@@ -121,7 +128,7 @@ REFUSALS = [
     ),
     Refusal(
         404,
-        r"GET /api/(cases|queues|organizations|users|releases|notifications)/",
+        r"GET /api/(cases|queues|organizations|users|releases|notifications|auth/tokens)/",
         "A page past the last one: how many pages there are is data.",
         r"^Invalid page\.$",
     ),
@@ -155,9 +162,11 @@ REFUSALS = [
     Refusal(
         400,
         "POST /api/users/",
-        "A username already taken, or a password Django's validators refuse (too common, too "
-        "like the username, all digits, shorter than 8).",
-        r"^(username: A user with this username|password: )",
+        "A username already taken or with characters Django's username validator refuses (the "
+        "schema's ECMAScript patterns cannot say Python's Unicode letters), or a password "
+        "Django's validators refuse (too common, too like the username, all digits, shorter "
+        "than 8).",
+        r"^(username: (A user with this username|Enter a valid username)|password: )",
         frozenset({"manager"}),
     ),
     Refusal(
@@ -440,7 +449,7 @@ def token(
         for case in cases_visible_to(user).filter(pk__in=[case.pk for case in world])
         for name in available_transitions(case, user)
     ]
-    return Token.objects.create(user=user).key
+    return tokens.issue(user)
 
 
 @schema.parametrize()

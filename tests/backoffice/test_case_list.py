@@ -26,14 +26,14 @@ def shown(response):
 
 
 @pytest.mark.django_db
-def test_the_deleted_filter_and_column(manager_client, live_and_deleted):
+def test_the_deleted_filter_and_the_status_saying_deleted(manager_client, live_and_deleted):
     live, gone = live_and_deleted
     assert shown(manager_client.get("/admin/cases/case/")) == {live.pk, gone.pk}
     assert shown(manager_client.get("/admin/cases/case/?deleted=live")) == {live.pk}
     assert shown(manager_client.get("/admin/cases/case/?deleted=deleted")) == {gone.pk}
     page = manager_client.get("/admin/cases/case/").content.decode()
-    assert "column-deleted" in page
-    assert 'alt="True"' in page and 'alt="False"' in page
+    assert '<td class="field-status_shown">New (deleted)</td>' in page  # gone
+    assert '<td class="field-status_shown">New</td>' in page  # live
     assert "?deleted=live" in page and "?deleted=deleted" in page
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from cases.models import Comment, HistoryEntry, Release, Survey
+from cases.models import HistoryEntry, Release, Survey
 from notifications.models import Notification
 
 
@@ -109,16 +109,3 @@ def test_a_delivered_release_is_read_only(manager_client, manager, queues):
     release.refresh_from_db()
     assert release.name == "2026.11"
     assert manager_client.post(f"/admin/cases/release/{release.pk}/delete/").status_code == 403
-
-
-@pytest.mark.django_db
-def test_the_comment_inline_names_each_comment_in_words(manager_client, case, customer, agent):
-    customer.first_name, customer.last_name = "Alice", "Martin"
-    customer.save()
-    now = timezone.now()
-    Comment.objects.create(case=case, author=customer, body="Hello", created_at=now)
-    Comment.objects.create(case=case, author=agent, body="psst", internal=True, created_at=now)
-    page = manager_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
-    assert f"Reply by Alice Martin on {case.reference}" in page
-    assert f"Internal note by agnes on {case.reference}" in page
-    assert "reply on case" not in page

@@ -58,7 +58,7 @@ def _admin_sign_in(page: Page, user: User) -> None:
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Run the helpdesk")).to_be_visible()
 
 
 def test_a_manager_blocks_a_case_with_its_note_from_the_admin(page, shot, lead, case_in):

@@ -40,8 +40,10 @@ FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def load_demo() -> str:
+    """As `make run` loads it: in development, DEBUG on (tests run with it off)."""
     out = StringIO()
-    call_command("load_demo_data", stdout=out)
+    with override_settings(DEBUG=True):
+        call_command("load_demo_data", stdout=out)
     return out.getvalue()
 
 

@@ -15,9 +15,7 @@ def test_transition_from_a_stale_page_is_refused(make_case, cast):
     case_update(case_id=case.pk, actor=cast["manager"], changes={"subject": "Changed"})
 
     with pytest.raises(Conflict) as refused:
-        perform_transition(
-            case_id=case.pk, name="start_work", actor=cast["agent"], seen=seen
-        )
+        perform_transition(case_id=case.pk, name="start_work", actor=cast["agent"], seen=seen)
 
     assert refused.value.detail == CHANGED_SINCE_SEEN == "This case changed since you opened it"
     assert refused.value.status_code == 409

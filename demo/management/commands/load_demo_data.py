@@ -1,6 +1,8 @@
 """`python manage.py load_demo_data`: the demo people, queues and cases that `make run` starts with.
 
-Idempotent: when the demo queues already hold cases, it creates nothing and says so.
+Idempotent: when the demo queues already hold cases, it creates nothing and says so. It refuses to
+run outside development (DEBUG off) unless forced: it creates a superuser and people whose
+password is printed in the README, which on a real site would be an open door.
 """
 
 import logging
@@ -8,7 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.models import Case, HistoryEntry, Release, SavedReply
 from demo import loader
@@ -41,7 +44,28 @@ def _deliveries_in_process() -> Iterator[None]:
 class Command(BaseCommand):
     help = "Load demo users, queues and cases (does nothing when they are already there)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo data even with DEBUG off (never on a site people use).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            if not options["force"]:
+                raise CommandError(
+                    "Refusing to load demo data with DEBUG off: it creates a superuser and "
+                    f"users whose password is {PASSWORD!r}, which anyone can read in the "
+                    "README. Load it only on a development or demonstration site, with "
+                    "DEBUG=true, or pass --force if this site is one."
+                )
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Warning: loading demo data with DEBUG off (--force): the demo users, "
+                    f"a superuser among them, sign in with the password {PASSWORD!r}."
+                )
+            )
         try:
             with _deliveries_in_process():
                 result = loader.load()

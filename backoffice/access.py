@@ -1,14 +1,12 @@
-"""Who may use the admin: managers (a superuser is one), never agents or customers.
+"""Who may use the admin: managers (a superuser is one), never agents or customers; and the
+technical models (tokens, sign-in records, Django's groups, exotic schedules) superusers only.
 
-The choice: managers need not be `is_staff` nor hold Django model permissions. The site's
-`has_permission` and its login form ask `role_of(user)`, and every ModelAdmin answers its
-`has_*_permission` by role (`ManagerPermissions`); third-party admins registered on the same site
-(django-celery-beat, axes, auth's groups, DRF's tokens) are wrapped with it when the app is ready
-(`install`). The site object is Django's own `admin.site` (the URLconf mounts it), given its rules
-here rather than replaced, so that every package's registrations stay on it.
+Managers need not be `is_staff` nor hold Django model permissions: the site's `has_permission`
+and its login form ask `role_of(user)`, and every ModelAdmin, ours and the third-party packages'
+alike, answers its `has_*_permission` by role (`ManagerPermissions`, mixed in by the site when a
+model is registered: `backoffice.site.HelpdeskAdminSite.register`).
 """
 
-from types import MethodType
 from typing import Any
 
 from django.contrib import admin
@@ -16,8 +14,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpRequest
 
+from backoffice.menu import for_superusers_only
 from cases.roles import Role, role_of
 
 PERMISSIONS = ("has_add_permission", "has_change_permission", "has_delete_permission")
@@ -34,8 +34,8 @@ def is_manager(user: Any) -> bool:
     return bool(getattr(user, "is_active", False)) and role_of(user) == Role.MANAGER
 
 
-def site_has_permission(site: admin.AdminSite, request: HttpRequest) -> bool:
-    return is_manager(request.user)
+def is_superuser(user: Any) -> bool:
+    return is_manager(user) and bool(getattr(user, "is_superuser", False))
 
 
 class ManagerAuthenticationForm(AdminAuthenticationForm):
@@ -52,10 +52,21 @@ class ManagerAuthenticationForm(AdminAuthenticationForm):
 
 
 class ManagerPermissions:
-    """Permissions by role: a manager may what the admin class itself allows, nobody else may."""
+    """Permissions by role: a manager may what the admin class itself allows, nobody else may;
+    a model outside the managers' menu (`backoffice.menu`) is for superusers only."""
+
+    def _may_enter(self, request: HttpRequest) -> bool:
+        user = request.user
+        # An inline belongs to its parent's page: the parent's model decides.
+        model: type[Model] | None = getattr(self, "parent_model", None) or getattr(
+            self, "model", None
+        )
+        if model is not None and for_superusers_only(model):
+            return is_superuser(user)
+        return is_manager(user)
 
     def _by_role(self, name: str, request: HttpRequest, *args: Any) -> bool:
-        if not is_manager(request.user):
+        if not self._may_enter(request):
             return False
         following = getattr(super(), name)
         if getattr(following, "__func__", None) in _DJANGO_DEFAULTS:
@@ -63,7 +74,7 @@ class ManagerPermissions:
         return bool(following(request, *args))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_manager(request.user)
+        return self._may_enter(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._by_role("has_view_permission", request, obj)
@@ -76,24 +87,3 @@ class ManagerPermissions:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._by_role("has_delete_permission", request, obj)
-
-
-def install(site: admin.AdminSite) -> None:
-    """Give the site its rules and every registered admin (and inline) permissions by role."""
-    site.login_form = ManagerAuthenticationForm
-    site.has_permission = MethodType(site_has_permission, site)  # type: ignore[method-assign]
-    for model, model_admin in list(site._registry.items()):
-        if isinstance(model_admin, ManagerPermissions):
-            continue
-        cls = type(model_admin)
-        inlines = tuple(
-            inline
-            if issubclass(inline, ManagerPermissions)
-            else type(inline.__name__, (ManagerPermissions, inline), {"__module__": __name__})
-            for inline in cls.inlines
-        )
-        wrapped = type(
-            cls.__name__, (ManagerPermissions, cls), {"inlines": inlines, "__module__": __name__}
-        )
-        site.unregister(model)
-        site.register(model, wrapped)
