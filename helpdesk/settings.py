@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "web",
     "portal",
     "agent",
+    "mail",
 ]
 
 MIDDLEWARE = [
@@ -342,6 +343,20 @@ ACCOUNT_EMAIL_RETENTION = timedelta(days=7)
 # Where people reach the site: every email links to its case's page under it
 # (notifications/links.py).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Email as a channel (docs/email.md). Replies reach a case by the Message-IDs of its emails
+# (`In-Reply-To`/`References`) and the reference in brackets in the subject; with plus-addressing
+# on, the reply address also carries a signed token naming the case and the person
+# (`support+<token>@…`): turn it on only where the mail server delivers `local+anything@` to
+# `local@` (Postfix's recipient_delimiter, Gmail, Microsoft 365).
+EMAIL_PLUS_ADDRESSING = env_bool("EMAIL_PLUS_ADDRESSING", False)
+# The domain of the Message-IDs the helpdesk writes; default: SITE_URL's host.
+EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", "")
+# Messages larger than this are refused (kept, with a notice to the sender).
+INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
+# At most this many automatic emails (Auto-Submitted: a timer's, or an answer to an incoming
+# message) an hour to one address; more wait for the window, recorded on their rows.
+AUTOMATIC_EMAILS_PER_HOUR = env_int("AUTOMATIC_EMAILS_PER_HOUR", 10)
 
 # Celery: Redis when REDIS_URL is set, otherwise a filesystem broker that needs no server (its
 # folders are created by helpdesk/celery.py).

@@ -7,7 +7,7 @@ from django.core.files import File
 
 from cases.actors import Actor
 from cases.errors import InvalidInput, NewMessages
-from cases.models import Comment, User
+from cases.models import Comment, MessageChannel, User
 from cases.text import clean_text
 from services.attachments import atomic_with_files, uploads_checked
 from workflows.transitions import change_case
@@ -22,14 +22,19 @@ def comment_post(
     files: Sequence["File[bytes]"] = (),
     now: datetime | None = None,
     seen: datetime | None = None,
+    channel: str = MessageChannel.WEB,
 ) -> Comment:
     """Add a public reply or an internal note, with its attached `files` (a message of files
     alone needs no text); a public reply may fire an automatic transition (see each workflow's
     `reply_triggers`). `seen`: the case's version when the writer's page was drawn; a public
     reply is refused (`NewMessages`) when someone else's public message reached the case since,
-    so that the writer reads it first."""
+    so that the writer reads it first. `channel`: where it was written (the pages, the API, an
+    email)."""
     who = Actor.of(actor)
-    with atomic_with_files() as stored, change_case(case_id=case_id, actor=who, now=now) as change:
+    with (
+        atomic_with_files() as stored,
+        change_case(case_id=case_id, actor=who, now=now, channel=channel) as change,
+    ):
         if internal and not who.is_staff:
             raise InvalidInput.field("internal", "Customers cannot write internal notes.")
         uploads = uploads_checked(files)

@@ -26,7 +26,7 @@ from django_fsm import can_proceed
 
 from cases.actors import Actor
 from cases.errors import Conflict, Forbidden, NotVisible, UnknownTransition
-from cases.models import Case, Comment, HistoryEntry, Release, User
+from cases.models import Case, Comment, HistoryEntry, MessageChannel, Release, User
 from cases.roles import SYSTEM, people_in
 from cases.selectors import cases_visible_to
 from notifications.models import Kind
@@ -54,25 +54,33 @@ def perform_transition(
     actor: Who,
     now: datetime | None = None,
     seen: datetime | None = None,
+    channel: str = MessageChannel.WEB,
     **payload: Any,
 ) -> WorkflowCase:
     """Perform transition `name` on the case as `actor` (None: the automations). `seen`: the
-    case's version (its `updated_at`) as the person last saw it; a case changed since is a 409."""
-    with change_case(case_id=case_id, actor=actor, now=now, seen=seen) as change:
+    case's version (its `updated_at`) as the person last saw it; a case changed since is a 409.
+    `channel`: where the person acted, kept on the message the transition posts."""
+    with change_case(case_id=case_id, actor=actor, now=now, seen=seen, channel=channel) as change:
         change.transition(name, payload)
     return change.case
 
 
 @contextmanager
 def change_case(
-    *, case_id: int, actor: Who, now: datetime | None = None, seen: datetime | None = None
+    *,
+    case_id: int,
+    actor: Who,
+    now: datetime | None = None,
+    seen: datetime | None = None,
+    channel: str = MessageChannel.WEB,
 ) -> Iterator["CaseChange"]:
     """Lock the case the actor may see (404 otherwise), refuse a change from a page older than
     its last change (`seen`, 409), and hand the caller the change to record, in one
-    transaction."""
+    transaction. `channel`: where the actor writes from (the pages, the API, an email), kept on
+    each message the change posts."""
     who = Actor.of(actor)
     with transaction.atomic():
-        change = CaseChange(_lock(case_id, who), who, now or timezone.now())
+        change = CaseChange(_lock(case_id, who), who, now or timezone.now(), channel=channel)
         if seen is not None and change.case.updated_at != seen:
             raise change.refusal(CHANGED_SINCE_SEEN)
         yield change
@@ -103,10 +111,13 @@ class CaseChange:
     """A change to one case, locked in the caller's transaction (`change_case`), or a case the
     caller holds otherwise: one it has just created (`opened`), or one a sweep claimed."""
 
-    def __init__(self, case: Case, actor: Who, now: datetime) -> None:
+    def __init__(
+        self, case: Case, actor: Who, now: datetime, *, channel: str = MessageChannel.WEB
+    ) -> None:
         self.case: WorkflowCase = as_workflow_case(case)
         self.actor = Actor.of(actor)
         self.now = now
+        self.channel = channel
 
     # --- refusals --------------------------------------------------------------------------
 
@@ -192,7 +203,11 @@ class CaseChange:
         comment = None
         if message and actor.user is not None:
             comment = case.comments.create(
-                author=actor.user, body=message, internal=False, created_at=now
+                author=actor.user,
+                body=message,
+                internal=False,
+                channel=self.channel,
+                created_at=now,
             )
         entry = HistoryEntry.objects.create(
             case=case,
@@ -226,7 +241,7 @@ class CaseChange:
         if actor.user is None:
             raise TypeError("The automations write no messages.")
         comment = case.comments.create(
-            author=actor.user, body=body, internal=internal, created_at=now
+            author=actor.user, body=body, internal=internal, channel=self.channel, created_at=now
         )
         if internal:
             case.save(update_fields=["updated_at"])

@@ -40,7 +40,7 @@ from api.serializers.conversation import (
 from api.serializers.fields import ID_PATTERN, TRANSITION_CHOICES
 from api.serializers.follow_up import SurveySerializer
 from cases.errors import NotVisible
-from cases.models import Case
+from cases.models import Case, MessageChannel
 from cases.search import SEARCHED_FIELDS
 from cases.selectors import (
     case_attachments_prefetch,
@@ -196,7 +196,9 @@ class CaseViewSet(
             comments = comments.prefetch_related(comment_attachments_prefetch(user))
             return Response(CommentSerializer(comments, many=True, context=context).data)
         payload = self._payload(CommentSerializer, pk)
-        comment = comment_post(case_id=int(pk), actor=acting_user(request), **payload)
+        comment = comment_post(
+            case_id=int(pk), actor=acting_user(request), channel=MessageChannel.API, **payload
+        )
         return Response(
             PostedCommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED
         )
@@ -264,7 +266,12 @@ class CaseViewSet(
         payload = self._payload(TransitionPayloadSerializer, pk)
         seen = payload.pop("expected_updated_at", None)
         case = perform_transition(
-            case_id=int(pk), name=name, actor=acting_user(request), seen=seen, **payload
+            case_id=int(pk),
+            name=name,
+            actor=acting_user(request),
+            seen=seen,
+            channel=MessageChannel.API,
+            **payload,
         )
         return self._answer(case)
 

@@ -2,8 +2,9 @@
 
 from cases.models.attachments import Attachment
 from cases.models.case import Case, Channel, Priority
-from cases.models.conversation import Comment
+from cases.models.conversation import Comment, MessageChannel
 from cases.models.history import HistoryEntry
+from cases.models.mail import InboundMessage, Mailbox, Outcome, Via
 from cases.models.people import Organization, User
 from cases.models.queues import Queue
 from cases.models.releases import Release, ReleaseItem
@@ -16,7 +17,11 @@ __all__ = [
     "Channel",
     "Comment",
     "HistoryEntry",
+    "InboundMessage",
+    "Mailbox",
+    "MessageChannel",
     "Organization",
+    "Outcome",
     "Priority",
     "Queue",
     "Release",
@@ -24,4 +29,5 @@ __all__ = [
     "SavedReply",
     "Survey",
     "User",
+    "Via",
 ]

@@ -6,12 +6,23 @@ from django.conf import settings
 from django.db import models
 
 
+class MessageChannel(models.TextChoices):
+    """Where a message of the conversation was written (the API's `channel` on comments)."""
+
+    WEB = "web", "The pages"
+    EMAIL = "email", "Email"
+    API = "api", "The API"
+
+
 class Comment(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
     internal = models.BooleanField(
         default=False, help_text="Internal notes are seen by agents and managers only."
+    )
+    channel = models.CharField(
+        max_length=8, choices=MessageChannel.choices, default=MessageChannel.WEB
     )
     created_at = models.DateTimeField()
 

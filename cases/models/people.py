@@ -11,6 +11,12 @@ from cases.roles import Role, role_of
 
 class Organization(models.Model):
     name = models.CharField(max_length=200, unique=True)
+    email_domains = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Mail domains (e.g. acme.example) whose unknown senders join this organization "
+        "as customers when they write to a queue's address.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -55,6 +61,13 @@ class User(AbstractUser):
         related_name="members",
         help_text="Customers only: they see every case of their organization.",
     )
+    email_undeliverable_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Mail to this address bounced: nothing is sent to it until the person writes "
+        "again or a manager clears this.",
+    )
+    email_undeliverable_reason = models.CharField(max_length=300, blank=True)
     time_zone = models.CharField(
         max_length=64,
         blank=True,

@@ -37,6 +37,13 @@ def timer(default: timedelta) -> "models.DurationField[timedelta, timedelta]":
 class Queue(models.Model):
     name = models.CharField(max_length=200, unique=True)
     workflow = models.CharField(max_length=40, choices=workflow_choices)
+    email_address = models.EmailField(
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Mail to this address opens cases in this queue (a mailbox the helpdesk reads, "
+        "or one piped to it).",
+    )
     public_name = models.CharField(
         "name customers see",
         max_length=200,
