@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api.views import attachments, cases, notifications, people, releases, workflows
+from api.views import attachments, cases, inbound, notifications, people, releases, workflows
 from api.views.auth import MyTokenViewSet, TokenView
 
 
@@ -25,6 +25,7 @@ router.register("cases", cases.CaseViewSet, basename="case")
 router.register("attachments", attachments.AttachmentViewSet, basename="attachment")
 router.register("releases", releases.ReleaseViewSet, basename="release")
 router.register("notifications", notifications.MyNotificationViewSet, basename="notification")
+router.register("inbound", inbound.InboundMessageViewSet, basename="inbound")
 # One's own API tokens (their keys never: they are shown once, at sign-in).
 router.register("auth/tokens", MyTokenViewSet, basename="auth-tokens")
 

@@ -45,9 +45,9 @@ GROUPS = (
         "queues",
         "Queues",
         "Each queue's workflow, what customers see of it, how soon support answers, and the "
-        "timers that remind customers and close cases.",
-        # Mailboxes, when cases come in by email, belong here: the queue they feed.
-        (("cases.queue", "Queues"),),
+        "timers that remind customers and close cases; the mailboxes that feed them.",
+        # Mailboxes belong here: the queue they feed.
+        (("cases.queue", "Queues"), ("cases.mailbox", "Mailboxes")),
     ),
     Group(
         "releases",
@@ -64,8 +64,12 @@ GROUPS = (
     Group(
         "notifications",
         "Notifications",
-        "Every email and in-app notice: what was sent, what waits, and what keeps failing.",
-        (("notifications.notification", "Outbox"),),
+        "Every email and in-app notice: what was sent, what waits, and what keeps failing; "
+        "every email received and what became of it.",
+        (
+            ("notifications.notification", "Outbox"),
+            ("cases.inboundmessage", "Received email"),
+        ),
     ),
     Group(
         "schedule",

@@ -3,7 +3,15 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from cases.errors import NotVisible
-from cases.models import Attachment, Case, Comment, HistoryEntry, SavedReply, User
+from cases.models import (
+    Attachment,
+    Case,
+    Comment,
+    HistoryEntry,
+    InboundMessage,
+    SavedReply,
+    User,
+)
 from cases.roles import Role, is_staff_role, role_of
 
 
@@ -103,3 +111,11 @@ def saved_replies_for(user: User) -> QuerySet[SavedReply]:
     return SavedReply.objects.filter(Q(owner=user) | Q(owner__isnull=True)).order_by(
         "-owner_id", "title", "id"
     )
+
+
+def inbound_visible_to(user: User) -> QuerySet[InboundMessage]:
+    """Received mail is for support staff only: it may be anyone's, about anything (held mail
+    from strangers included). Customers see what their messages became, on their cases."""
+    if not is_staff_role(role_of(user)):
+        return InboundMessage.objects.none()
+    return InboundMessage.objects.all()

@@ -40,4 +40,16 @@ SCHEDULES = {
         every_seconds=60,
         description="Delivers notifications that are due and still unsent.",
     ),
+    # Every minute, as the contract says: a reply by email reaches its case within a minute.
+    "poll mailboxes": Schedule(
+        task="mail.tasks.poll_mailboxes",
+        every_seconds=60,
+        description="Reads new mail from every active IMAP mailbox (one task per mailbox).",
+    ),
+    # Every minute: a message whose handling failed waits for its backoff, not for the period.
+    "retry inbound messages": Schedule(
+        task="mail.tasks.retry_inbound_messages",
+        every_seconds=60,
+        description="Handles again the received messages whose handling failed, when due.",
+    ),
 }

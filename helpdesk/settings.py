@@ -464,6 +464,7 @@ SPECTACULAR_SETTINGS = {
         "WorkflowKeyEnum": "api.serializers.fields.WORKFLOW_CHOICES",
         "PriorityEnum": "api.serializers.fields.PRIORITY_CHOICES",
         "ChannelEnum": "api.serializers.fields.CHANNEL_CHOICES",
+        "MessageChannelEnum": "api.serializers.fields.MESSAGE_CHANNEL_CHOICES",
         "NotificationKindEnum": "api.serializers.fields.NOTIFICATION_KIND_CHOICES",
         "UpcomingActionEnum": "api.serializers.fields.UPCOMING_ACTION_CHOICES",
     },

@@ -4,6 +4,12 @@ attempt is retried later with exponential backoff, by the task that tried it and
 An email shows the case as the row recorded it at the cause (`notify()`), not as it is when the
 email goes out: a resolution sent late still says "Resolved", not "Closed". It is written in the
 recipient's time zone (their own, else the site's), its dates in words as on the pages.
+
+Every email is in its case's thread (notifications/mail_threads.py) under a Message-ID kept on
+the row, says where a reply reaches the case and whether a robot sent it
+(notifications/mail_headers.py), and goes only where and when notifications/mail_limits.py
+allows: never to an undeliverable address (the row says so and stays in the app), and at most
+AUTOMATIC_EMAILS_PER_HOUR automatic emails an hour to one address (the rest wait their turn).
 """
 
 import logging
@@ -19,10 +25,21 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Attachment, Comment, HistoryEntry, User
+from cases.roles import is_staff_role, role_of
 from cases.text import markdown_to_text
 from cases.times import format_datetime, zone_of
 from notifications.links import case_url
-from notifications.models import AccountEmail, Kind, Notification
+from notifications.mail_headers import automatic_headers, queue_address, reply_to
+from notifications.mail_limits import (
+    held_back_because,
+    held_back_until,
+    lock_address,
+    normalized,
+    withheld_because,
+)
+from notifications.mail_names import new_message_id
+from notifications.mail_threads import Thread, opening_message, thread_of
+from notifications.models import AccountEmail, AutoSubmitted, Kind, MailNotice, Notification
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +60,20 @@ _BY_SUPPORT = Q(author__in=User.objects.staff())
 
 @dataclass(frozen=True)
 class Outcome:
-    """One attempt at a row of the outbox: a notification, or an email about an account
-    (notifications/account_emails.py), which back off alike."""
+    """One attempt at a row of the outbox: a notification, an email about an account
+    (notifications/account_emails.py) or a notice answering a message that came in
+    (notifications/notice_delivery.py), which back off alike. Not sent without an error: its
+    email was withheld (`withheld`, for good) or held back by the hourly limit (until
+    `held_back_until`, no failed attempt)."""
 
-    notification: Notification | AccountEmail
+    notification: Notification | AccountEmail | MailNotice
     error: str = ""
+    withheld: str = ""
+    held_back_until: datetime | None = None
 
     @property
     def sent(self) -> bool:
-        return not self.error
+        return not (self.error or self.withheld or self.held_back_until)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -79,56 +101,97 @@ def deliver(*, keys: list[str], now: datetime) -> list[Outcome]:
 
 
 def deliver_one(notification_id: int, *, now: datetime) -> Outcome | None:
-    """Send one row if it is still due; None when another worker has it or has sent it."""
+    """Send one row if it is still due; None when another worker has it or has sent it.
+
+    Claimed under its row lock, the row is first judged (no usable address, an undeliverable
+    one, the hourly limit of automatic emails) and only then written out (`email_of`) and
+    sent, in the same transaction."""
     with transaction.atomic():
         notification = (
             due(now)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("case", "recipient")
+            .select_related("case__queue", "recipient")
             .filter(pk=notification_id)
             .first()
         )
         if notification is None:
             return None
+        recipient = notification.recipient
+        if not recipient.email or not recipient.is_active:
+            # The in-app list is the row itself: someone without an email address, or no
+            # longer active, gets no email and nothing is lost.
+            return _done(notification, now)
+        if recipient.email_undeliverable_since is not None:
+            notification.email_withheld = withheld_because(recipient.email_undeliverable_reason)
+            _done(notification, now, "email_withheld")
+            return Outcome(notification, withheld=notification.email_withheld)
+        opening = opening_message(notification.case)
+        answers = opening if notification.kind == Kind.CASE_CREATED else None
+        if answers is not None:
+            notification.auto_submitted = AutoSubmitted.AUTO_REPLIED
+        if notification.auto_submitted != AutoSubmitted.NO:
+            lock_address(recipient.email)
+            until = held_back_until(recipient.email, now=now)
+            if until is not None:
+                notification.held_back = held_back_because(until)
+                notification.next_attempt_at = until
+                notification.save(update_fields=["auto_submitted", "held_back", "next_attempt_at"])
+                return Outcome(notification, held_back_until=until)
+        # Rows recorded before emails had a Message-ID get theirs now, kept for the retries.
+        notification.message_id = notification.message_id or new_message_id()
         notification.attempts += 1
+        kept = ["attempts", "last_error", "next_attempt_at", "message_id", "auto_submitted"]
         try:
-            send_email(notification)
+            email_of(notification, thread_of(notification, opening=opening, answers=answers)).send()
         except Exception as error:  # whatever the mail backend raises, the row keeps it
             notification.last_error = f"{type(error).__name__}: {error}"[:2000]
             notification.next_attempt_at = now + retry_delay(notification.attempts)
-            notification.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            notification.save(update_fields=kept)
             log.warning("Notification %s failed: %s", notification.pk, error)
             return Outcome(notification, error=notification.last_error)
-        notification.sent_at = now
         notification.last_error = ""
-        notification.next_attempt_at = None
-        notification.save(update_fields=["attempts", "last_error", "next_attempt_at", "sent_at"])
-        return Outcome(notification)
+        notification.emailed_to = normalized(recipient.email)
+        return _done(notification, now, *kept, "emailed_to")
 
 
-def send_email(notification: Notification) -> None:
-    """Email the recipient, plain text and HTML; the in-app list is the row itself, so someone
-    without an email address, or no longer active, gets no email and nothing is lost."""
+def _done(notification: Notification, now: datetime, *fields: str) -> Outcome:
+    """Stamp the row delivered (its email sent, or none to send) and save it with `fields`."""
+    notification.sent_at = now
+    notification.next_attempt_at = None
+    notification.save(update_fields=list(dict.fromkeys(["sent_at", "next_attempt_at", *fields])))
+    return Outcome(notification)
+
+
+def email_of(notification: Notification, thread: Thread) -> EmailMultiAlternatives:
+    """The email of a notification to its recipient, plain text and HTML, in the case's thread
+    (`thread`), with the reply address that leads back to the case and, when a robot sent it,
+    `Auto-Submitted`. Building it touches nothing: the caller sends it."""
     recipient = notification.recipient
-    if not recipient.email or not recipient.is_active:
-        return
+    case = notification.case
     template = f"notifications/email/{notification.kind}"
+    answer_at = queue_address(case.queue)
     # Every date the email writes is in the recipient's zone, as their pages show it.
     with timezone.override(zone_of(recipient)):
-        context = email_context(notification)
+        context = email_context(notification, answer_at=answer_at)
         body = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=f"[{notification.case.reference}] {notification.get_kind_display()}",
+        subject=f"[{case.reference}] {notification.get_kind_display()}",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
+        reply_to=[reply_to(answer_at, case_id=case.pk, person_id=recipient.pk)],
+        headers={
+            "Message-ID": str(notification.message_id),
+            **thread.headers,
+            **automatic_headers(notification.auto_submitted),
+        },
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
 
 
-def email_context(notification: Notification) -> dict[str, Any]:
+def email_context(notification: Notification, *, answer_at: str | None) -> dict[str, Any]:
     """What the templates may show. Only customer-facing text is ever put here (the case's own
     fields, public replies and the notes of transitions that customers see, never an internal
     note or an internal history note, nor their files), so no template can leak one, whoever
@@ -137,7 +200,8 @@ def email_context(notification: Notification) -> dict[str, Any]:
     HTML emails render with the pages' `markdown` filter; `quote_text` is the same as plain text
     for the text part. `attachments` names the files that came with the quoted message (in the
     acknowledgement, the quote is the new case's description and the files are the case's).
-    Dates are in words in the active time zone (the recipient's, in `send_email`)."""
+    Dates are in words in the active time zone (the recipient's, in `email_of`). `answer_at`
+    is where mail to the case's queue is read (`mail_headers.queue_address`), if anywhere."""
     reply = None
     entry = None
     quote = ""
@@ -161,6 +225,7 @@ def email_context(notification: Notification) -> dict[str, Any]:
         "case": case,
         "recipient": notification.recipient,
         "case_url": case_url(case, notification.recipient),
+        "reply_hint": reply_hint(notification.recipient, answer_at=answer_at),
         "status_label": notification.case_status_label,
         "sub_status_label": notification.case_sub_status_label,
         "reply": reply,
@@ -172,6 +237,19 @@ def email_context(notification: Notification) -> dict[str, Any]:
             format_datetime(case.first_response_due_at) if case.first_response_due_at else ""
         ),
     }
+
+
+def reply_hint(recipient: User, *, answer_at: str | None) -> str:
+    """What replying to the email does, when it reaches the case: a customer's reply does when
+    the queue's own address is read or the reply address carries a token; an agent's is posted
+    only by a token naming them (EMAIL_PLUS_ADDRESSING), and then as a public reply."""
+    if is_staff_role(role_of(recipient)):
+        if settings.EMAIL_PLUS_ADDRESSING:
+            return "Replying to this email posts your answer on the case as a public reply."
+        return ""
+    if settings.EMAIL_PLUS_ADDRESSING or answer_at:
+        return "You can also reply to this email: your answer is added to the case."
+    return ""
 
 
 def _public_replies(notification: Notification) -> QuerySet[Comment]:

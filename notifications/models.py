@@ -22,6 +22,17 @@ class Kind(models.TextChoices):
     ASSIGNED = "assigned", "Case assigned to you"
 
 
+class AutoSubmitted(models.TextChoices):
+    """What the `Auto-Submitted` header says of an email (RFC 3834): written because a person
+    acted (none, the header is left out), by a timer or the system, or in answer to a message
+    that came in. Mail clients and servers send no out-of-office reply to the last two, and only
+    those count towards AUTOMATIC_EMAILS_PER_HOUR."""
+
+    NO = "no", "Caused by a person's action"
+    AUTO_GENERATED = "auto-generated", "Sent by a timer or the system"
+    AUTO_REPLIED = "auto-replied", "Answers a message that came in"
+
+
 class Notification(models.Model):
     kind = models.CharField(max_length=40, choices=Kind.choices)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="notifications")
@@ -41,7 +52,8 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Set after a failed attempt: not retried before then (exponential backoff).",
+        help_text="Not tried before then: set after a failed attempt (exponential backoff), or "
+        "to when the hourly limit lets a held-back email go.",
     )
     read_at = models.DateTimeField(null=True, blank=True)
     # The case as it was at the cause, written by `notify()`: an email sent later (a closure
@@ -56,6 +68,43 @@ class Notification(models.Model):
         blank=True,
         help_text="The case's entry into that status (its status_changed_at): a reminder "
         "belongs to this entry, whatever moment the run that wrote it was told.",
+    )
+    # The email's place in the case's thread and what it says of itself (notifications/
+    # delivery.py): recorded with the row so that a retry sends the same Message-ID. Empty
+    # (null) only on rows recorded before emails had one; delivery gives those one when it sends.
+    message_id = models.CharField(
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The email's Message-ID, <…@site>, as its header writes it.",
+    )
+    auto_submitted = models.CharField(
+        max_length=16,
+        choices=AutoSubmitted.choices,
+        default=AutoSubmitted.NO,
+        help_text="Set by notify(): sent by a timer or the system when its cause had no person; "
+        "an acknowledgement of a case opened by email answers that email.",
+    )
+    emailed_to = models.CharField(
+        max_length=254,
+        blank=True,
+        default="",
+        help_text="The address the email went to, lower-cased; empty while none went.",
+    )
+    email_withheld = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="Why no email went (the address is undeliverable); the notification stays "
+        "in the app, and this is not retried.",
+    )
+    held_back = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="Why the email waited (the hourly limit of automatic emails to one address); "
+        "it goes at its next attempt, which is no failed attempt.",
     )
 
     class Meta:
@@ -72,6 +121,12 @@ class Notification(models.Model):
                 fields=["case", "kind", "case_status_changed_at"], name="notification_entry_idx"
             ),
             models.Index(fields=["recipient", "-scheduled_for"], name="notification_recipient_idx"),
+            # The hourly limit counts what went to an address in the last hour.
+            models.Index(
+                fields=["emailed_to", "sent_at"],
+                condition=~Q(emailed_to=""),
+                name="notification_emailed_idx",
+            ),
         )
 
     def __str__(self) -> str:
@@ -123,3 +178,80 @@ class AccountEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for user {self.recipient_id}"
+
+
+class MailNoticeKind(models.TextChoices):
+    """What a notice tells the sender of a message that came in (templates/notifications/
+    mail_notice/)."""
+
+    REPEAT_OPENED = "repeat_opened", "Your message opened a follow-up case"
+    HELD = "held", "Your message waits for our support team"
+    REFUSED_TOO_LARGE = "refused_too_large", "Your message was too large"
+
+
+class MailNotice(models.Model):
+    """An email to an address (not necessarily a person's) answering a message that came in:
+    the outbox's third table, since its recipient may have no account. Recorded in the
+    transaction that handled the message (`notifications.mail_notices.record_mail_notice`),
+    sent after the commit by the same task as the notifications, retried and swept the same
+    way, always `Auto-Submitted: auto-replied` and within the hourly limit
+    (notifications/notice_delivery.py). One per message and kind (`key`): a message handled
+    twice tells its sender once."""
+
+    kind = models.CharField(max_length=40, choices=MailNoticeKind.choices)
+    address = models.EmailField(max_length=254, help_text="Where it goes, lower-cased.")
+    inbound = models.ForeignKey(
+        "cases.InboundMessage", on_delete=models.CASCADE, related_name="notices"
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mail_notices",
+        help_text="The case it names: the follow-up opened, or the case the message named.",
+    )
+    key = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="Names the kind and the message: recording a notice twice is a no-op.",
+    )
+    message_id = models.CharField(
+        max_length=255, unique=True, help_text="Its Message-ID, <…@site>, as its header writes it."
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Not tried before then: set after a failed attempt, or to when the hourly "
+        "limit lets a held-back notice go.",
+    )
+    email_withheld = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="Why it was not sent (the address is undeliverable); not retried.",
+    )
+    held_back = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="Why it waited (the hourly limit of automatic emails to one address).",
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        indexes = (
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="mail_notice_due_idx",
+            ),
+            models.Index(fields=["address", "sent_at"], name="mail_notice_address_idx"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.address}"

@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 from cases.actors import Actor
 from cases.models import Case, User
 from notifications.account_emails import KEY_PREFIX
-from notifications.models import AccountEmail, AccountEmailKind, Kind, Notification
+from notifications.mail_names import new_message_id
+from notifications.models import AccountEmail, AccountEmailKind, AutoSubmitted, Kind, Notification
 from notifications.tasks import enqueue
 
 TO_CUSTOMER = {
@@ -85,10 +86,17 @@ def notify(
     their labels, which the caller (the workflow layer) passes: the email, however late it is
     sent, tells of this moment. `occasion` tells one cause from another (default: the case's
     current entry into its status), so that scheduling the same notification twice for the same
-    cause keeps one row.
+    cause keeps one row. Each row gets the Message-ID its email will carry, however often it is
+    tried, and whether a person caused it.
     """
     occasion = occasion or case.status_changed_at.isoformat()
     scheduled_for = now + delay_of(kind, case)
+    who = None if actor is None else Actor.of(actor)
+    # A cause without a person (a timer, the system) sends its email as a robot: it says so
+    # (`Auto-Submitted`) and counts towards the hourly limit of automatic emails.
+    automatic = (
+        AutoSubmitted.AUTO_GENERATED if who is None or who.user is None else AutoSubmitted.NO
+    )
     rows = [
         Notification(
             kind=kind,
@@ -102,8 +110,10 @@ def notify(
             case_status_label=status_label,
             case_sub_status_label=sub_status_label,
             case_status_changed_at=case.status_changed_at,
+            message_id=new_message_id(),
+            auto_submitted=automatic,
         )
-        for recipient in recipients_of(kind, case, None if actor is None else Actor.of(actor))
+        for recipient in recipients_of(kind, case, who)
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [row.key for row in rows]

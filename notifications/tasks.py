@@ -23,7 +23,7 @@ import threading
 from celery import Task, shared_task
 from django.utils import timezone
 
-from notifications import account_emails
+from notifications import account_emails, notice_delivery
 from notifications.delivery import MAX_ATTEMPTS, deliver, retry_delay
 
 log = logging.getLogger(__name__)
@@ -35,12 +35,19 @@ BACKLOG = 100
 
 @shared_task(bind=True, ignore_result=True, max_retries=MAX_ATTEMPTS)
 def deliver_notifications(self: Task[[list[str]], int], keys: list[str]) -> int:
-    """Deliver what a commit just recorded (notifications, and emails about an account: their
-    keys tell them apart). Rows that failed are tried again by this task after their backoff;
-    should the task itself be lost, the delivery sweep finds them all the same."""
+    """Deliver what a commit just recorded (notifications, emails about an account and notices
+    answering a message that came in: their keys tell them apart). Rows that failed are tried
+    again by this task after their backoff; should the task itself be lost, the delivery sweep
+    finds them all the same."""
     now = timezone.now()
-    outcomes = deliver(keys=keys, now=now) + account_emails.deliver(keys=keys, now=now)
-    failed = [outcome.notification for outcome in outcomes if not outcome.sent]
+    outcomes = [
+        *deliver(keys=keys, now=now),
+        *account_emails.deliver(keys=keys, now=now),
+        *notice_delivery.deliver(keys=keys, now=now),
+    ]
+    # Only failures are retried here: a row held back by the hourly limit is due again at its
+    # time, and the delivery sweep sends it then.
+    failed = [outcome.notification for outcome in outcomes if outcome.error]
     if failed:
         attempts = min(notification.attempts for notification in failed)
         raise self.retry(

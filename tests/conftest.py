@@ -20,6 +20,9 @@ from tests.factories import (
 )
 from workflows.registry import WORKFLOWS
 
+# The real IMAP and SMTP servers (and a mailbox on the first) for every test that asks for them.
+pytest_plugins = ["tests.mail_servers"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Tests that need Redis use the project's (REDIS_URL) or, locally, a database of their own.
 REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"

@@ -16,11 +16,13 @@ from datetime import datetime
 from django.utils.functional import Promise
 
 from cases.actors import Actor
-from cases.models import Case, Comment, HistoryEntry, User
+from cases.models import Case, Channel, Comment, HistoryEntry, Outcome, User
+from cases.roles import is_staff_role, role_of
 from cases.selectors import (
     comment_attachments_prefetch,
     comments_visible_to,
     history_note_visible_to,
+    inbound_visible_to,
 )
 from web.case_progress import StatusView, Step, next_steps, status_of, steps_taken
 from web.conversation import Message, conversation
@@ -30,6 +32,10 @@ from workflows.declarations import CLOSE_NOTES, NOTE, PAYLOAD_FIELDS
 from workflows.metadata import TransitionInfo, WorkflowInfo, describe
 from workflows.registry import as_workflow_case
 from workflows.transitions import available_transitions, why_not_updatable
+
+# What a received message that opened a case is marked with: a new case, or the follow-up of a
+# closed one its reply reached.
+OPENED_A_CASE = (Outcome.NEW_CASE, Outcome.REPEAT)
 
 
 @dataclass(frozen=True)
@@ -126,13 +132,37 @@ def read(
     the messages that arrived after it was drawn are marked new."""
     comments = list(
         comments_visible_to(user, case)
-        .select_related("author")
+        .select_related("author", "inbound_message")
         .prefetch_related(comment_attachments_prefetch(user))
     )
     history = list(case.history.select_related("actor").order_by("created_at", "id"))
     seen = reply.cleaned_data.get("seen") if reply.is_bound and reply.is_valid() else None
-    page = present(case, user, comments=comments, history=history, asks_first=asks_first, seen=seen)
+    page = present(
+        case,
+        user,
+        comments=comments,
+        history=history,
+        asks_first=asks_first,
+        seen=seen,
+        original_email=_original_email(case, user),
+    )
     return page, history
+
+
+def _original_email(case: Case, user: User) -> int | None:
+    """The received message a case opened by email came from, for someone who may download it
+    (support staff; a customer sees only that it came by email): one query, for such cases
+    only."""
+    if case.channel != Channel.EMAIL or not is_staff_role(role_of(user)):
+        return None
+    opened: int | None = (
+        inbound_visible_to(user)
+        .filter(case=case, comment__isnull=True, outcome__in=OPENED_A_CASE)
+        .order_by("received_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return opened
 
 
 def present(
@@ -143,17 +173,21 @@ def present(
     history: Sequence[HistoryEntry],
     asks_first: Mapping[str, str | Promise],
     seen: datetime | None = None,
+    original_email: int | None = None,
 ) -> CaseView:
     """The shared read-model of a case page for `user`. The case comes with its own files
     (`case_attachments_prefetch`), the comments with theirs (`comment_attachments_prefetch`);
     `asks_first` names the transitions this side confirms, with what the question adds; `seen`
-    is when the reader's page was drawn, if it was sent back (a refused reply)."""
+    is when the reader's page was drawn, if it was sent back (a refused reply);
+    `original_email` the received message the case was opened from, for staff."""
     flow = as_workflow_case(case)
     info = describe(case.workflow)
     who = Actor.of(user)
     # A deleted case takes no action until a manager restores it (the services refuse them).
     actions = [] if case.is_deleted else _actions(flow, info, who, asks_first)
-    messages = conversation(case, user, info, comments, history, seen=seen)
+    messages = conversation(
+        case, user, info, comments, history, seen=seen, original_email=original_email
+    )
     return CaseView(
         status=status_of(case),
         meaning=flow.definition.meaning(case.status, case.sub_status),

@@ -13,7 +13,16 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Attachment, Case, Comment, HistoryEntry, User
+from cases.models import (
+    Attachment,
+    Case,
+    Channel,
+    Comment,
+    HistoryEntry,
+    InboundMessage,
+    MessageChannel,
+    User,
+)
 from cases.roles import is_staff_role, role_of
 from cases.selectors import history_note_visible_to
 from workflows.declarations import CLOSE_NOTES
@@ -49,6 +58,10 @@ class Message:
     close_notes_title: str = ""
     # A public message by someone else that arrived after the reader's page was drawn.
     new: bool = False
+    # It came by email (both pages mark it); `original_url` downloads the message as it arrived,
+    # for support staff only (empty for a customer, or when no stored message goes with it).
+    by_email: bool = False
+    original_url: str = ""
 
 
 def file_of(attachment: Attachment) -> File:
@@ -67,11 +80,15 @@ def conversation(
     history: Sequence[HistoryEntry],
     *,
     seen: datetime | None = None,
+    original_email: int | None = None,
 ) -> list[Message]:
     """The description with the case's own files, each comment this reader may see (with its
-    files, `comment.attachments` prefetched), and each note a transition carried that they may
-    see, oldest first. `case.own_attachments` is prefetched too (`case_attachments_prefetch`)."""
+    files, `comment.attachments` prefetched, and its `inbound_message` read with it), and each
+    note a transition carried that they may see, oldest first. `case.own_attachments` is
+    prefetched too (`case_attachments_prefetch`). `original_email` is the received message a case
+    opened by email came from, for staff."""
     messages = []
+    staff = is_staff_role(role_of(user))
     own: Sequence[Attachment] = case.own_attachments  # type: ignore[attr-defined]
     if case.description or own:
         messages.append(
@@ -82,6 +99,8 @@ def conversation(
                 body=case.description,
                 attachments=[file_of(attachment) for attachment in own],
                 title=str(_("Description")),
+                by_email=case.channel == Channel.EMAIL,
+                original_url=original_url(original_email) if staff else "",
             )
         )
     # A transition's public message (a proposed solution, an answer, a note) is a comment linked
@@ -93,6 +112,7 @@ def conversation(
         entry = entries.get(comment.pk)
         transition = info.transition(entry.transition) if entry is not None else None
         close_notes = str(entry.payload.get(CLOSE_NOTES) or "") if entry is not None else ""
+        by_email = comment.channel == MessageChannel.EMAIL
         messages.append(
             Message(
                 author=comment.author,
@@ -108,6 +128,8 @@ def conversation(
                 and comment.created_at > seen
                 and not comment.internal
                 and comment.author_id != user.pk,
+                by_email=by_email,
+                original_url=original_url(_inbound_of(comment)) if staff and by_email else "",
             )
         )
     for entry in history:
@@ -129,6 +151,18 @@ def conversation(
             )
     messages.sort(key=lambda message: message.at)
     return messages
+
+
+def original_url(inbound_id: int | None) -> str:
+    """Where support downloads a received message as it arrived (the agent workspace's)."""
+    return reverse("agent:mail_original", args=[inbound_id]) if inbound_id else ""
+
+
+def _inbound_of(comment: Comment) -> int | None:
+    """The received message a comment was posted from (`inbound_message`, read with the comment:
+    a comment of no message has none)."""
+    inbound: InboundMessage | None = getattr(comment, "inbound_message", None)
+    return inbound.pk if inbound is not None else None
 
 
 def _close_notes_title(transition: TransitionInfo | None) -> str:

@@ -6,6 +6,7 @@ from api.permissions import acting_user
 from api.serializers.attachments import AttachmentSerializer
 from api.serializers.fields import (
     ACTOR_ROLE_CHOICES,
+    MESSAGE_CHANNEL_CHOICES,
     NOTIFICATION_KIND_CHOICES,
     STATUS_CHOICES,
     TRANSITION_CHOICES,
@@ -19,12 +20,22 @@ from notifications.models import Notification
 class CommentSerializer(serializers.ModelSerializer[Comment]):
     body = serializers.CharField(max_length=MAX_TEXT)
     internal = serializers.BooleanField(required=False, default=False)
+    # Where it was written (the pages, an email, the API): set by the way it came in, never sent.
+    channel = serializers.ChoiceField(choices=MESSAGE_CHANNEL_CHOICES, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Comment
-        fields: tuple[str, ...] = ("id", "body", "internal", "author", "created_at", "attachments")
-        read_only_fields = ("id", "author", "created_at", "attachments")
+        fields: tuple[str, ...] = (
+            "id",
+            "body",
+            "internal",
+            "channel",
+            "author",
+            "created_at",
+            "attachments",
+        )
+        read_only_fields = ("id", "channel", "author", "created_at", "attachments")
 
 
 class PostedCommentSerializer(CommentSerializer):
@@ -67,8 +78,20 @@ class HistoryEntrySerializer(serializers.ModelSerializer[HistoryEntry]):
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
     kind = serializers.ChoiceField(choices=NOTIFICATION_KIND_CHOICES)
+    # The Message-ID of its email, <…@site>; null on notifications recorded before emails had
+    # one and not yet sent.
+    message_id = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Notification
-        fields = ("id", "kind", "case", "recipient", "scheduled_for", "sent_at", "read_at")
+        fields = (
+            "id",
+            "kind",
+            "case",
+            "recipient",
+            "scheduled_for",
+            "sent_at",
+            "read_at",
+            "message_id",
+        )
         read_only_fields = fields

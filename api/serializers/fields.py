@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from cases.models import Channel, Priority
+from cases.models import Channel, MessageChannel, Priority
 from cases.roles import SYSTEM, Role
 from notifications.models import Kind
 from workflows.declarations import CUSTOMER_SIDE, SUPPORT_SIDE
@@ -32,6 +32,8 @@ ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_
 ACTOR_ROLE_CHOICES = [*Role.values, SYSTEM]
 PRIORITY_CHOICES = Priority.keys()
 CHANNEL_CHOICES = list(Channel.values)
+# Where a message of the conversation was written (a comment's `channel`), not a case's channel.
+MESSAGE_CHANNEL_CHOICES = list(MessageChannel.values)
 NOTIFICATION_KIND_CHOICES = list(Kind.values)
 UPCOMING_ACTION_CHOICES = list(UPCOMING_ACTIONS)
 

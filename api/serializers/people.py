@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from api.serializers.fields import ROLE_CHOICES, WORKFLOW_CHOICES
 from cases.models import Organization, Queue, User
+from services.email_settings import MAX_DOMAINS
 
 
 class MeSerializer(serializers.ModelSerializer[User]):
@@ -18,9 +19,17 @@ class MeSerializer(serializers.ModelSerializer[User]):
 
 
 class OrganizationSerializer(serializers.ModelSerializer[Organization]):
+    email_domains = serializers.ListField(
+        child=serializers.CharField(max_length=253),
+        max_length=MAX_DOMAINS,
+        required=False,
+        help_text="Mail domains (e.g. acme.example) whose unknown senders join this organization "
+        "as customers when they write to a queue's address: bare domains, stored lower-cased.",
+    )
+
     class Meta:
         model = Organization
-        fields = ("id", "name")
+        fields = ("id", "name", "email_domains")
 
 
 class UserSerializer(serializers.ModelSerializer[User]):
@@ -54,10 +63,18 @@ TIMER_FIELDS = (
 
 class QueueSerializer(serializers.ModelSerializer[Queue]):
     workflow = serializers.ChoiceField(choices=WORKFLOW_CHOICES)
+    # Unique whatever its case: checked, and stored lower-cased, by the service.
+    email_address = serializers.EmailField(
+        allow_null=True,
+        allow_blank=True,
+        required=False,
+        max_length=254,
+        help_text="Mail to this address opens cases in this queue; null (or empty) for none.",
+    )
 
     class Meta:
         model = Queue
-        fields = ("id", "name", "workflow", *TIMER_FIELDS)
+        fields = ("id", "name", "workflow", "email_address", *TIMER_FIELDS)
         extra_kwargs: ClassVar[dict[str, dict[str, Any]]] = {
             "name": {"validators": []},
             **{

@@ -2,6 +2,7 @@
 
 from backoffice.admin import (
     cases,
+    mail,
     notifications,
     people,
     queues,
@@ -13,6 +14,7 @@ from backoffice.admin import (
 
 __all__ = [
     "cases",
+    "mail",
     "notifications",
     "people",
     "queues",

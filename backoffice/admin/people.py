@@ -4,8 +4,9 @@ permission machinery (staff and superuser flags, groups, model permissions) is n
 roles decide, so only superusers see it, folded away."""
 
 from functools import partial
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
@@ -22,7 +24,10 @@ from backoffice.admin.base import STYLESHEET, FieldSets, HelpdeskAdmin
 from backoffice.password_links import refusal, send_password_link
 from backoffice.people import person_label
 from backoffice.person_forms import NewPersonForm, PersonForm
+from cases.errors import InvalidInput
 from cases.models import Organization, User
+from services.accounts import email_undeliverable_clear
+from services.email_settings import DOMAINS_FIELD, domains_in_text, email_domains_cleaned
 
 TECHNICAL = (
     "password",
@@ -58,6 +63,15 @@ class PersonAdmin(ManagerPermissions, UserAdmin[User]):
             },
         ),
         (
+            "Mail delivery",
+            {
+                "fields": ("email_delivery",),
+                "description": "Whether mail reaches them. An address is marked undeliverable "
+                "when mail to it bounces; nothing is sent to it until they write again or "
+                "“Clear undeliverable” at the top of the page is used.",
+            },
+        ),
+        (
             "Signing in",
             {
                 "fields": ("password_state",),
@@ -72,7 +86,8 @@ class PersonAdmin(ManagerPermissions, UserAdmin[User]):
         ("What they may do", {"fields": ("role", "organization")}),
         ("Signing in", {"fields": ("password1", "password2")}),
     )
-    readonly_fields = ("password_state", "last_login", "date_joined")
+    readonly_fields = ("password_state", "email_delivery", "last_login", "date_joined")
+    actions = ("clear_undeliverable",)
 
     class Media:
         css: ClassVar[dict[str, tuple[str, ...]]] = {"all": (STYLESHEET,)}
@@ -86,6 +101,21 @@ class PersonAdmin(ManagerPermissions, UserAdmin[User]):
         if not person.has_usable_password():
             return "None yet: they cannot sign in until they choose one."
         return "Set, and known to them alone."
+
+    @admin.display(description="mail delivery")
+    def email_delivery(self, person: User) -> str:
+        return undeliverable_note(person) or "Delivered: no bounce since they last wrote."
+
+    @admin.action(description="Clear undeliverable (send email to them again)")
+    def clear_undeliverable(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        marked = [
+            person
+            for person in queryset.filter(email_undeliverable_since__isnull=False)
+            if self.has_change_permission(request, person)
+        ]
+        for person in marked:
+            email_undeliverable_clear(actor=cast(User, request.user), person_id=person.pk)
+        self.message_user(request, f"{len(marked)} address(es) will receive email again.")
 
     def render_change_form(
         self,
@@ -116,10 +146,10 @@ class PersonAdmin(ManagerPermissions, UserAdmin[User]):
             )
         return fieldsets
 
-    def get_list_filter(self, request: HttpRequest) -> tuple[str, ...]:
+    def get_list_filter(self, request: HttpRequest) -> tuple[Any, ...]:
         if is_superuser(request.user):
-            return ("role", "is_active", "is_superuser", "organization")
-        return ("role", "is_active", "organization")
+            return ("role", "is_active", UndeliverableFilter, "is_superuser", "organization")
+        return ("role", "is_active", UndeliverableFilter, "organization")
 
     def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         # A manager who could change a superuser's email, then send them a password link, would
@@ -134,12 +164,19 @@ class PersonAdmin(ManagerPermissions, UserAdmin[User]):
         return super().has_delete_permission(request, obj)
 
     def get_urls(self) -> list[URLPattern]:
-        route = path(
-            "<path:object_id>/send-password-link/",
-            self.admin_site.admin_view(require_POST(partial(_send_password_link_view, self))),
-            name="cases_user_send_password_link",
-        )
-        return [route, *super().get_urls()]
+        routes = [
+            path(
+                "<path:object_id>/send-password-link/",
+                self.admin_site.admin_view(require_POST(partial(_send_password_link_view, self))),
+                name="cases_user_send_password_link",
+            ),
+            path(
+                "<path:object_id>/clear-undeliverable/",
+                self.admin_site.admin_view(require_POST(partial(_clear_undeliverable_view, self))),
+                name="cases_user_clear_undeliverable",
+            ),
+        ]
+        return [*routes, *super().get_urls()]
 
     def response_add(
         self, request: HttpRequest, obj: User, post_url_continue: str | None = None
@@ -180,11 +217,90 @@ def _send_password_link_view(
     return HttpResponseRedirect(change_url)
 
 
+class OrganizationForm(forms.ModelForm[Organization]):
+    """`email_domains` typed as text, one domain a line (or separated by commas), checked by
+    `services.email_settings` as the API checks it."""
+
+    email_domains = forms.CharField(
+        label="Email domains",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
+        help_text="One a line, e.g. acme.example. Someone the helpdesk does not know who "
+        "writes to a queue's address from one of these domains becomes a customer of this "
+        "organization, and their message a case. Public mail services (gmail.com…) are refused.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = ("name", "email_domains")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["email_domains"] = "\n".join(self.instance.email_domains or ())
+
+    def clean_email_domains(self) -> list[str]:
+        typed = domains_in_text(self.cleaned_data.get("email_domains") or "")
+        try:
+            return email_domains_cleaned(typed, organization_id=self.instance.pk)
+        except InvalidInput as error:
+            raise forms.ValidationError(error.errors[DOMAINS_FIELD]) from None
+
+
+def undeliverable_note(person: User) -> str:
+    """ "Email undeliverable since … (reason)", or "" when mail reaches them."""
+    since = person.email_undeliverable_since
+    if since is None:
+        return ""
+    reason = f" ({person.email_undeliverable_reason})" if person.email_undeliverable_reason else ""
+    return f"Email undeliverable since {timezone.localtime(since):%Y-%m-%d %H:%M}{reason}."
+
+
+class UndeliverableFilter(admin.SimpleListFilter):
+    title = "email delivery"
+    parameter_name = "email"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
+        return [("undeliverable", "Undeliverable")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        if self.value() == "undeliverable":
+            return queryset.filter(email_undeliverable_since__isnull=False)
+        return queryset
+
+
+def _clear_undeliverable_view(
+    model_admin: PersonAdmin, request: HttpRequest, object_id: str
+) -> HttpResponse:
+    person = model_admin.get_object(request, object_id)
+    if person is None:
+        raise Http404("No such person.")
+    if not model_admin.has_change_permission(request, person):
+        raise PermissionDenied
+    if person.email_undeliverable_since is None:
+        model_admin.message_user(request, f"Email already reaches {person.email}.", messages.INFO)
+    else:
+        email_undeliverable_clear(actor=cast(User, request.user), person_id=person.pk)
+        model_admin.message_user(
+            request,
+            f"{person.email} will receive email again. If it bounces again, it is marked again.",
+            messages.SUCCESS,
+        )
+    return HttpResponseRedirect(reverse("admin:cases_user_change", args=[person.pk]))
+
+
 @admin.register(Organization)
 class OrganizationAdmin(HelpdeskAdmin[Organization]):
-    list_display = ("name", "people", "created_at")
+    form = OrganizationForm
+    list_display = ("name", "domains", "people", "created_at")
     list_select_related = ()  # an organization's row names nothing of another table
     search_fields = ("name",)
+
+    @admin.display(description="email domains")
+    def domains(self, organization: Organization) -> str:
+        return ", ".join(organization.email_domains or ()) or "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
         return super().get_queryset(request).annotate(people_count=Count("members"))

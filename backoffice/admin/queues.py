@@ -3,6 +3,7 @@ of their own workflow only (`backoffice.queue_timers`), each typed as days and h
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.db.models import Field
@@ -13,8 +14,10 @@ from django.urls import reverse
 from backoffice.admin.base import FieldSets, HelpdeskAdmin
 from backoffice.durations import DaysHoursField, in_words
 from backoffice.queue_timers import FIRST_RESPONSE_TARGETS, every_timer, workflow_timers
+from cases.errors import InvalidInput
 from cases.models import Queue
 from cases.models.queues import TIMER_MAX, TIMER_MIN
+from services.email_settings import ADDRESS_FIELD, queue_address_cleaned
 from workflows.metadata import describe
 from workflows.registry import WORKFLOWS
 
@@ -33,12 +36,45 @@ def workflow_name(key: str) -> str:
     return describe(key).name if key in WORKFLOWS else key
 
 
+EMAIL = (
+    "Mail to this address opens cases in this queue (point the mail server's pipe at the "
+    "helpdesk, or add a mailbox that reads it). Empty: cases come in by the pages and the API "
+    "only."
+)
+
+
+class QueueForm(forms.ModelForm[Queue]):
+    class Meta:
+        model = Queue
+        # The admin gives the fields of the page's fieldsets (`get_fieldsets`); this form
+        # only adds the check of the address.
+        fields = ("email_address",)
+
+    def clean_email_address(self) -> str | None:
+        """Lower-cased, and no other queue's or mailbox's (`services.email_settings`, as the
+        API checks it)."""
+        try:
+            return queue_address_cleaned(
+                self.cleaned_data.get("email_address"), queue_id=self.instance.pk
+            )
+        except InvalidInput as error:
+            raise forms.ValidationError(error.errors[ADDRESS_FIELD]) from None
+
+
 @admin.register(Queue)
 class QueueAdmin(HelpdeskAdmin[Queue]):
-    list_display = ("name", "customers_see", "workflow", "first_answers", "created_at")
+    form = QueueForm
+    list_display = (
+        "name",
+        "customers_see",
+        "workflow",
+        "email_address",
+        "first_answers",
+        "created_at",
+    )
     list_filter = ("workflow",)
     list_select_related = ()  # a queue's row names nothing of another table
-    search_fields = ("name", "public_name")
+    search_fields = ("name", "public_name", "email_address")
 
     @admin.display(description="name customers see", ordering="public_name")
     def customers_see(self, queue: Queue) -> str:
@@ -61,6 +97,7 @@ class QueueAdmin(HelpdeskAdmin[Queue]):
                     "description": CUSTOMERS_SEE,
                 },
             ),
+            ("Mail in", {"fields": ("email_address",), "description": EMAIL}),
             (
                 "First answer targets",
                 {

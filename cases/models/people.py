@@ -5,6 +5,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 
 from cases.roles import Role, role_of
 
@@ -78,7 +79,11 @@ class User(AbstractUser):
     objects = People()  # type: ignore[misc]
 
     class Meta:
-        indexes = (models.Index(fields=["role"], name="user_role_idx"),)
+        indexes = (
+            models.Index(fields=["role"], name="user_role_idx"),
+            # Mail that comes in finds its sender's accounts by address, whatever its case.
+            models.Index(Upper("email"), name="user_email_upper_idx"),
+        )
 
     @property
     def display_name(self) -> str:

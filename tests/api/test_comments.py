@@ -3,9 +3,10 @@ read internal notes; a public reply may fire an automatic transition (`case_stat
 
 import pytest
 
-from cases.models import Comment, HistoryEntry
+from cases.models import Comment, HistoryEntry, MessageChannel
+from services.conversation import comment_post
 
-COMMENT_FIELDS = {"id", "body", "internal", "author", "created_at", "attachments"}
+COMMENT_FIELDS = {"id", "body", "internal", "channel", "author", "created_at", "attachments"}
 
 
 def post(client, case, body="Here is the log.", **extra):
@@ -292,3 +293,28 @@ def test_a_case_of_another_organization_is_404_for_reading_and_writing(
     assert client.get(f"/api/cases/{case.pk}/comments/").status_code == 404
     assert post(client, case).status_code == 404
     assert not Comment.objects.filter(case=case).exists()
+
+
+def test_each_comment_says_where_it_was_written(api, customer, agent, case_in):
+    case = case_in("technical_support")
+    comment_post(case_id=case.pk, actor=customer, body="By mail.", channel=MessageChannel.EMAIL)
+    comment_post(case_id=case.pk, actor=agent, body="On the page.", channel=MessageChannel.WEB)
+    post(api(customer), case, "Through the API.")
+
+    response = api(agent).get(f"/api/cases/{case.pk}/comments/")
+
+    assert [(c["body"], c["channel"]) for c in response.json()] == [
+        ("By mail.", "email"),
+        ("On the page.", "web"),
+        ("Through the API.", "api"),
+    ]
+
+
+def test_a_posted_comment_cannot_choose_its_channel(api, customer, case_in):
+    case = case_in("technical_support")
+
+    response = post(api(customer), case, "Pretending.", channel="email")
+
+    assert response.status_code == 201
+    assert response.json()["channel"] == "api"
+    assert Comment.objects.get(pk=response.json()["id"]).channel == "api"

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from api.urls import router
 from services.attachments import attachment_add
 from services.releases import release_create
+from tests.held_mail import received
 from tests.uploads import upload
 
 # The values a route's parameters take here; `pk` depends on the resource (see `url_of`).
@@ -44,7 +45,12 @@ def world(manager, agent, make_case, queues):
     case = make_case("technical_support")
     attachment = attachment_add(case_id=case.pk, actor=agent, file=upload())
     release = release_create(actor=agent, name="2.0", queue=queues["release_tracking"])
-    return {"cases": case.pk, "attachments": attachment.pk, "releases": release.pk}
+    return {
+        "cases": case.pk,
+        "attachments": attachment.pk,
+        "releases": release.pk,
+        "inbound": received().pk,
+    }
 
 
 def url_of(regex: str, world: dict[str, int], fmt: str = "json") -> str:

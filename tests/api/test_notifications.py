@@ -2,6 +2,8 @@
 (/api/cases/{id}/notifications/), and each user's own in-app list (/api/notifications/)."""
 
 from datetime import datetime, timedelta
+from email import message_from_bytes
+from email.policy import default
 
 import pytest
 
@@ -145,3 +147,31 @@ def test_a_delayed_notification_is_not_listed_before_its_time(api, customer, age
 
     assert "closure" in [row["kind"] for row in notifications(api(agent), case)]
     assert "closure" not in kinds
+
+
+def test_each_notification_names_the_message_id_of_its_email(
+    api, customer, agent, case_in, mailoutbox, django_capture_on_commit_callbacks
+):
+    case = case_in("support_center", "in_progress")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(api(agent), case, "provide_answer", note="Restart the router.")
+
+    [row] = [
+        row for row in notifications(api(agent), case) if row["kind"] == "awaiting_confirmation"
+    ]
+
+    [email] = mailoutbox
+    sent = message_from_bytes(email.message().as_bytes(), policy=default)
+    assert row["message_id"] == sent["Message-ID"]
+    ids = [row["message_id"] for row in notifications(api(agent), case)]
+    assert all(ids) and len(set(ids)) == len(ids)
+
+
+def test_the_users_own_list_names_the_message_ids_too(api, customer, agent, case_in):
+    case = case_in("support_center", "in_progress")
+    act(api(agent), case, "provide_answer", note="Restart the router.")
+
+    rows = api(customer).get("/api/notifications/").json()["results"]
+
+    assert rows and all(row["message_id"].startswith("<") for row in rows)

@@ -57,7 +57,7 @@ def test_a_manager_creates_an_organization(api, manager):
 
     assert response.status_code == 201
     created = Organization.objects.get(name="Initech")
-    assert response.json() == {"id": created.pk, "name": "Initech"}
+    assert response.json() == {"id": created.pk, "name": "Initech", "email_domains": []}
 
 
 @pytest.mark.parametrize("role", ["customer", "agent"])
@@ -254,3 +254,156 @@ def test_anyone_signed_in_lists_the_queues(api, cast, role, queues):
     assert {(row["name"], row["workflow"]) for row in response.json()["results"]} == {
         (key, key) for key in queues
     }
+
+
+# Email: a queue's address, an organization's domains
+
+
+def test_a_manager_gives_a_new_queue_an_email_address_stored_lower_cased(api, manager):
+    response = api(manager).post(
+        "/api/queues/",
+        {
+            "name": "Printers",
+            "workflow": "support_center",
+            "email_address": "Printers@Acme.example",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert response.json()["email_address"] == "printers@acme.example"
+    assert Queue.objects.get(name="Printers").email_address == "printers@acme.example"
+
+
+def test_a_manager_changes_a_queues_email_address(api, manager, queues):
+    queue = queues["support_center"]
+
+    response = api(manager).patch(
+        f"/api/queues/{queue.pk}/", {"email_address": "help@acme.example"}, format="json"
+    )
+
+    assert response.status_code == 200
+    queue.refresh_from_db()
+    assert queue.email_address == "help@acme.example"
+    assert response.json()["email_address"] == "help@acme.example"
+
+
+def test_an_empty_email_address_takes_the_queues_away(api, manager, queues):
+    queue = queues["support_center"]
+    Queue.objects.filter(pk=queue.pk).update(email_address="help@acme.example")
+
+    response = api(manager).patch(f"/api/queues/{queue.pk}/", {"email_address": ""}, format="json")
+
+    assert response.status_code == 200
+    queue.refresh_from_db()
+    assert queue.email_address is None
+
+
+def test_a_queues_email_address_is_unique_whatever_its_case(api, manager, queues):
+    Queue.objects.filter(pk=queues["support_center"].pk).update(email_address="help@acme.example")
+
+    response = api(manager).patch(
+        f"/api/queues/{queues['technical_support'].pk}/",
+        {"email_address": "HELP@acme.example"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "email_address" in response.json()
+    assert Queue.objects.filter(email_address__iexact="help@acme.example").count() == 1
+
+
+def test_a_queues_email_address_must_be_an_address(api, manager, queues):
+    response = api(manager).patch(
+        f"/api/queues/{queues['support_center'].pk}/",
+        {"email_address": "not an address"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "email_address" in response.json()
+
+
+@pytest.mark.parametrize("role", ["customer", "agent"])
+def test_only_managers_change_queues(api, cast, role, queues):
+    queue = queues["support_center"]
+
+    response = api(cast[role]).patch(
+        f"/api/queues/{queue.pk}/", {"email_address": "help@acme.example"}, format="json"
+    )
+
+    assert response.status_code == 403
+    queue.refresh_from_db()
+    assert queue.email_address is None
+
+
+def test_changing_an_unknown_queue_is_404(api, manager):
+    response = api(manager).patch("/api/queues/999999/", {"name": "X"}, format="json")
+
+    assert response.status_code == 404
+
+
+def test_a_manager_gives_an_organization_email_domains(api, manager):
+    response = api(manager).post(
+        "/api/organizations/",
+        {"name": "Acme", "email_domains": ["Acme.example", "acme-labs.example"]},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert response.json()["email_domains"] == ["acme.example", "acme-labs.example"]
+    assert Organization.objects.get(name="Acme").email_domains == [
+        "acme.example",
+        "acme-labs.example",
+    ]
+
+
+def test_a_manager_changes_an_organizations_email_domains(api, manager, org_a):
+    response = api(manager).patch(
+        f"/api/organizations/{org_a.pk}/", {"email_domains": ["orga.example"]}, format="json"
+    )
+
+    assert response.status_code == 200
+    org_a.refresh_from_db()
+    assert org_a.email_domains == ["orga.example"]
+
+
+@pytest.mark.parametrize(
+    "domains",
+    [
+        ["someone@acme.example"],
+        ["not a domain"],
+        ["gmail.com"],
+        ["acme.example", "ACME.example"],
+        "acme.example",
+    ],
+)
+def test_invalid_email_domains_are_400(api, manager, org_a, domains):
+    response = api(manager).patch(
+        f"/api/organizations/{org_a.pk}/", {"email_domains": domains}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "email_domains" in response.json()
+    org_a.refresh_from_db()
+    assert org_a.email_domains == []
+
+
+def test_a_domain_belongs_to_one_organization(api, manager, org_a, org_b):
+    Organization.objects.filter(pk=org_a.pk).update(email_domains=["acme.example"])
+
+    response = api(manager).patch(
+        f"/api/organizations/{org_b.pk}/", {"email_domains": ["acme.example"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "Org A" in str(response.json()["email_domains"])
+
+
+@pytest.mark.parametrize("role", ["customer", "agent"])
+def test_only_managers_change_organizations(api, cast, role, org_a):
+    response = api(cast[role]).patch(
+        f"/api/organizations/{org_a.pk}/", {"email_domains": ["orga.example"]}, format="json"
+    )
+
+    assert response.status_code == 403

@@ -112,7 +112,7 @@ REFUSALS = [
         f"(GET|POST|PATCH|DELETE) {ANY_ID}",
         "An id that does not exist or that this user may not see (one of more than 18 digits "
         "matches no route, a Not found like any other).",
-        r"^(No such (case|release|attachment|token)\.|Not found\.)$",
+        r"^(No such (case|release|attachment|token|message|organization|queue)\.|Not found\.)$",
     ),
     Refusal(
         404,
@@ -128,7 +128,7 @@ REFUSALS = [
     ),
     Refusal(
         404,
-        r"GET /api/(cases|queues|organizations|users|releases|notifications|auth/tokens)/",
+        r"GET /api/(cases|queues|organizations|users|releases|notifications|inbound|auth/tokens)/",
         "A page past the last one: how many pages there are is data.",
         r"^Invalid page\.$",
     ),
@@ -179,7 +179,7 @@ REFUSALS = [
     ),
     Refusal(
         400,
-        "POST /api/(organizations|queues)/",
+        r"(POST|PATCH) /api/(organizations|queues)/(\{id\}/)?",
         "A name another organization (or queue) has, an earlier example's maybe: which names "
         "are taken is data.",
         r"^name: (An? )?(organization|queue) with this name (already )?exists\.$",
@@ -194,7 +194,37 @@ REFUSALS = [
     ),
     Refusal(
         400,
-        "POST /api/queues/",
+        r"(POST|PATCH) /api/(organizations|queues)/(\{id\}/)?",
+        "An email domain or address the rules refuse (not a domain name, a public mail "
+        "service's, listed twice, another organization's or queue's or mailbox's): which are "
+        "taken is data, and a domain's rules are more than a pattern.",
+        r"^(email_domains|email_address): ",
+        frozenset({"manager"}),
+    ),
+    Refusal(
+        409,
+        r"PATCH /api/queues/\{id\}/",
+        "A new workflow for a queue that has cases: whether it has any is data.",
+        r"^The queue has cases",
+        frozenset({"manager"}),
+    ),
+    Refusal(
+        409,
+        r"POST /api/inbound/\{id\}/(release|discard)/",
+        "A message that is not held (released, discarded, or never held): its outcome is data.",
+        roles=STAFF,
+    ),
+    Refusal(
+        400,
+        r"POST /api/inbound/\{id\}/release/",
+        "A case or queue that names no object, or a case that takes no message now: which "
+        "exist, and their status, are data.",
+        r"^(case|queue): ",
+        STAFF,
+    ),
+    Refusal(
+        400,
+        r"(POST|PATCH) /api/queues/(\{id\}/)?",
         "A timer outside 1 minute to 3650 days, or not written as a duration DRF reads: the "
         "schema's plain strings cannot bound a duration.",
         r"^\w+: (Duration has wrong format|Ensure this value is (less|greater))",
@@ -233,7 +263,8 @@ REFUSALS = [
     ),
     Refusal(
         403,
-        r"(GET|POST) /api/(organizations|releases|users|queues)/.*"
+        r"(GET|POST) /api/(organizations|releases|users|queues|inbound)/.*"
+        r"|PATCH /api/(organizations|queues)/\{id\}/"
         rf"|GET {CASE}notifications/|POST {CASE}restore/"
         rf"|PATCH {CASE}|DELETE {CASE}|POST /api/cases/|POST {CASE}transitions/{{name}}/"
         rf"|POST {CASE}comments/|POST {CASE}attachments/",
@@ -244,7 +275,8 @@ REFUSALS = [
     ),
     Refusal(
         403,
-        rf"(GET|POST) /api/users/|POST /api/(organizations|queues)/|POST {CASE}restore/"
+        rf"(GET|POST) /api/users/|(POST|PATCH) /api/(organizations|queues)/(\{{id\}}/)?"
+        rf"|POST {CASE}restore/"
         rf"|POST {CASE}survey/|POST {CASE}transitions/{{name}}/|PATCH {CASE}|DELETE {CASE}",
         "What an agent may not do: manage people and queues, restore, answer the survey, "
         "perform a customer's transition, assign in customer_service.",

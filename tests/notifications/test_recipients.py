@@ -185,3 +185,55 @@ def test_an_edit_that_gives_the_case_to_nobody_new_tells_nobody(make_case, manag
     case_update(case_id=case.pk, actor=manager, changes=changes)
 
     assert told(case, Kind.ASSIGNED) == [agent.username]
+
+
+# --- the conversation by email (spec/email.md, Sending) ----------------------------------------
+
+
+@pytest.mark.parametrize("channel", ["web", "email", "api"])
+def test_a_customers_reply_tells_the_agent_the_case_is_assigned_to(
+    make_case, manager, agent, customer, channel
+):
+    case = make_case("technical_support")
+    case_update(case_id=case.pk, actor=manager, changes={"assignee": agent})
+
+    comment_post(case_id=case.pk, actor=customer, body="It smokes again.", channel=channel)
+
+    assert told(case, Kind.PUBLIC_REPLY) == [agent.username]
+
+
+def test_a_customers_reply_by_email_on_an_unassigned_case_is_emailed_to_nobody(make_case, customer):
+    case = make_case("technical_support")
+
+    comment_post(case_id=case.pk, actor=customer, body="Any news?", channel="email")
+
+    assert told(case, Kind.PUBLIC_REPLY) == []
+
+
+@pytest.mark.parametrize("channel", ["web", "email"])
+def test_supports_reply_is_emailed_to_the_requester(make_case, agent, customer, channel):
+    case = make_case("technical_support")
+
+    comment_post(case_id=case.pk, actor=agent, body="Restart it.", channel=channel)
+
+    assert told(case, Kind.PUBLIC_REPLY) == [customer.username]
+
+
+def test_a_transitions_public_note_is_emailed_to_the_requester(make_case, customer, agent):
+    case = make_case("technical_support")
+
+    perform_transition(case_id=case.pk, name="start_work", actor=agent, note="Looking at it now.")
+
+    [row] = Notification.objects.filter(case=case, kind=Kind.PUBLIC_REPLY)
+    assert row.recipient == customer
+
+
+def test_a_colleagues_reply_is_not_emailed_back_to_the_requester(
+    make_case, manager, agent, colleague
+):
+    case = make_case("technical_support")
+    case_update(case_id=case.pk, actor=manager, changes={"assignee": agent})
+
+    comment_post(case_id=case.pk, actor=colleague, body="Same here.", channel="email")
+
+    assert told(case, Kind.PUBLIC_REPLY) == [agent.username]

@@ -32,7 +32,8 @@ INLINE = {
     "a javascript: URL": re.compile(r"=\s*[\"']?\s*javascript:", re.IGNORECASE),
 }
 COMMENTS = re.compile(r"{#.*?#}|{% comment %}.*?{% endcomment %}|<!--.*?-->", re.DOTALL)
-EMAILS = Path("templates/notifications/email")
+# Emails are no pages: mail clients drop <style>, so their styles are inline.
+EMAILS = (Path("templates/notifications/email"), Path("templates/notifications/mail_notice"))
 
 
 def policy_of(response) -> dict[str, set[str]]:
@@ -47,7 +48,7 @@ def our_templates() -> list[Path]:
         path.relative_to(root)
         for folder in folders
         for path in folder.rglob("*.html")
-        if not path.relative_to(root).is_relative_to(EMAILS)
+        if not any(path.relative_to(root).is_relative_to(emails) for emails in EMAILS)
     )
 
 

@@ -1,0 +1,178 @@
+"""Delivering the notices that answer a message that came in (`MailNotice`, recorded by
+`notifications.mail_notices.record_mail_notice`): after the commit by the same task as the
+notifications (their keys start with KEY_PREFIX), else by the delivery sweep, retried with the
+same backoff.
+
+A notice answers a message, so it says so (`Auto-Submitted: auto-replied`), goes under it
+(`In-Reply-To`) and counts towards the hourly limit of automatic emails to its address; an
+undeliverable address gets none. A notice to someone about a case they may not follow (their
+message was held) names only what they wrote: never the case's subject, nor its thread root,
+which would let a stranger's mail thread onto the case.
+"""
+
+import logging
+import re
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+
+from cases.times import format_datetime
+from notifications.delivery import MAX_ATTEMPTS, Outcome, retry_delay
+from notifications.links import case_url
+from notifications.mail_headers import automatic_headers, queue_address, reply_base, reply_to
+from notifications.mail_limits import (
+    held_back_because,
+    held_back_until,
+    lock_address,
+    undeliverable_reason,
+)
+from notifications.mail_threads import notice_thread
+from notifications.models import AutoSubmitted, MailNotice, MailNoticeKind
+
+log = logging.getLogger(__name__)
+
+# Every notice's outbox key starts so: the task that delivers a commit's keys tells them from
+# the notifications' by it.
+KEY_PREFIX = "notice:"
+# "Re:" and the words other languages' mail clients write for it, so that a reply's subject
+# is not "Re: Re: AW: …".
+REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|antw|vs|rif)\s*:\s*)+", re.IGNORECASE)
+MEBIBYTE = 1024 * 1024
+
+
+def due(now: datetime) -> QuerySet[MailNotice]:
+    """Unsent rows not backing off (after a failure, or held back), nor given up."""
+    return MailNotice.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        sent_at__isnull=True,
+        created_at__lte=now,
+        attempts__lt=MAX_ATTEMPTS,
+    )
+
+
+def deliver(*, keys: list[str], now: datetime) -> list[Outcome]:
+    """Deliver the due rows among `keys` (what the task after a commit was asked for)."""
+    ours = [key for key in keys if key.startswith(KEY_PREFIX)]
+    if not ours:
+        return []
+    ids = due(now).filter(key__in=ours).order_by("created_at", "id").values_list("id", flat=True)
+    outcomes = [deliver_one(row_id, now=now) for row_id in ids]
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def deliver_one(row_id: int, *, now: datetime) -> Outcome | None:
+    """Send one notice if it is still due; None when another worker has it or has sent it.
+    Judged first (an undeliverable address, the hourly limit, under the address's lock), then
+    written out (`email_of`) and sent, in the same transaction."""
+    with transaction.atomic():
+        notice = (
+            due(now)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("inbound__mailbox", "case__queue", "case__repeat_of", "case__requester")
+            .filter(pk=row_id)
+            .first()
+        )
+        if notice is None:
+            return None
+        withheld = undeliverable_reason(notice.address)
+        if withheld:
+            notice.email_withheld = withheld
+            _done(notice, now, "email_withheld")
+            return Outcome(notice, withheld=withheld)
+        lock_address(notice.address)
+        until = held_back_until(notice.address, now=now)
+        if until is not None:
+            notice.held_back = held_back_because(until)
+            notice.next_attempt_at = until
+            notice.save(update_fields=["held_back", "next_attempt_at"])
+            return Outcome(notice, held_back_until=until)
+        notice.attempts += 1
+        try:
+            email_of(notice).send()
+        except Exception as error:  # whatever the mail backend raises, the row keeps it
+            notice.last_error = f"{type(error).__name__}: {error}"[:2000]
+            notice.next_attempt_at = now + retry_delay(notice.attempts)
+            notice.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            log.warning("Mail notice %s failed: %s", notice.pk, error)
+            return Outcome(notice, error=notice.last_error)
+        notice.last_error = ""
+        _done(notice, now, "attempts", "last_error")
+        return Outcome(notice)
+
+
+def _done(notice: MailNotice, now: datetime, *fields: str) -> None:
+    notice.sent_at = now
+    notice.next_attempt_at = None
+    notice.save(update_fields=["sent_at", "next_attempt_at", *fields])
+
+
+def email_of(notice: MailNotice) -> EmailMultiAlternatives:
+    """The notice's email, plain text and HTML (templates/notifications/mail_notice/), under
+    the message it answers. Building it touches nothing: the caller sends it."""
+    inbound = notice.inbound
+    named = notice.case
+    template = f"notifications/mail_notice/{notice.kind}"
+    context = notice_context(notice)
+    # The follow-up is the sender's own case: its thread is theirs, and a reply to the notice
+    # reaches it by a token naming them (when it is their address).
+    theirs = named if notice.kind == MailNoticeKind.REPEAT_OPENED else None
+    if theirs is not None and theirs.requester.email.lower() == notice.address:
+        answer_to = reply_to(
+            queue_address(theirs.queue), case_id=theirs.pk, person_id=theirs.requester_id
+        )
+    elif named is not None:
+        answer_to = reply_base(queue_address(named.queue))
+    else:
+        answer_to = reply_base(inbound.mailbox.address if inbound.mailbox is not None else None)
+    message = EmailMultiAlternatives(
+        subject=notice_subject(inbound.subject, named.reference if named is not None else None),
+        body=render_to_string(f"{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notice.address],
+        reply_to=[answer_to],
+        headers={
+            "Message-ID": notice.message_id,
+            **notice_thread(inbound, case_root_of=theirs).headers,
+            **automatic_headers(AutoSubmitted.AUTO_REPLIED),
+        },
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+def notice_context(notice: MailNotice) -> dict[str, Any]:
+    """What the notice templates may show: what the sender wrote (their subject, their name,
+    when it came), the case's reference, and for a follow-up opened for them, its page and the
+    case it follows."""
+    inbound = notice.inbound
+    case = notice.case
+    theirs = case if notice.kind == MailNoticeKind.REPEAT_OPENED else None
+    return {
+        "notice": notice,
+        "name": inbound.sender_name,
+        "their_subject": " ".join(inbound.subject.split()),
+        "received_at": format_datetime(inbound.received_at),
+        "case": case,
+        "earlier": theirs.repeat_of if theirs is not None else None,
+        "case_url": case_url(theirs, theirs.requester) if theirs is not None else "",
+        "size_limit": size_limit_text(),
+    }
+
+
+def notice_subject(their_subject: str, reference: str | None) -> str:
+    """ "Re: " and what they wrote, after the case's reference when there is one and their
+    subject does not name it yet, e.g. "Re: [CS-000051] Printer on fire"."""
+    subject = REPLY_PREFIX.sub("", " ".join(their_subject.split()))[:200] or "Your message"
+    if reference and f"[{reference}]" not in subject:
+        subject = f"[{reference}] {subject}"
+    return f"Re: {subject}"
+
+
+def size_limit_text() -> str:
+    """INBOUND_EMAIL_MAX_BYTES in words, e.g. "25 MB"."""
+    return f"{round(settings.INBOUND_EMAIL_MAX_BYTES / MEBIBYTE, 1):g} MB"
