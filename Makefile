@@ -81,5 +81,13 @@ lock: install
 bench: install
 	$(BIN)/python -m bench
 
+## rehearsal: the helpdesk on several nodes (3 gunicorn, 2 workers, 2 beats, through PgBouncer, with
+## Redis, S3 on moto, SMTP and IMAP), under simulated customers and agents while a web process, a
+## worker and a beat are killed; prints its checks and the run folder, fails if one fails.
+## REHEARSAL_SECONDS (default 60: about 3 minutes in all) sets the load's length.
+.PHONY: rehearsal
+rehearsal: install
+	$(BIN)/python -m rehearsal
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

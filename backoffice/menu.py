@@ -74,11 +74,13 @@ GROUPS = (
     Group(
         "schedule",
         "The schedule",
-        "When the automations run (closing, reminders, late first answers, sending emails).",
+        "When the automations run (closing, reminders, late first answers, sending emails), "
+        "and the cases they could not act on, tried again later.",
         (
             ("django_celery_beat.periodictask", "Scheduled jobs"),
             ("django_celery_beat.intervalschedule", "Intervals"),
             ("django_celery_beat.crontabschedule", "Crontab timings"),
+            ("workflows.sweepfailure", "Cases the automations could not act on"),
         ),
     ),
 )

@@ -1,10 +1,12 @@
 """Seed a large case table and time the hot paths: the agent workspace's lists, searches (the
 header Search included), case page and overview, the admin case list, the API, the timer
-sweeps, and mail in (bench/mail.py).
+sweeps, mail in (bench/mail.py) and the sweeps by the set (bench/sweeps.py).
 
     BENCH_CASES=1000000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench make bench
 
-BENCH_ONLY=mail times mail in alone (after the same seeding), to measure a change to it quickly.
+BENCH_ONLY=mail times mail in alone (after the same seeding), to measure a change to it quickly;
+BENCH_ONLY=sweeps the sweeps by the set (bench/sweeps.py: SWEEP_CASES due auto-closes, 100,000 by
+default, and the idle pass).
 
 Runs against the database of DATABASE_URL (use a throwaway one: it is migrated and filled), seeds
 in bulk once (rows are reused on the next run), and prints, per scenario, the median time of a
@@ -49,6 +51,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.mail import mail_figures  # noqa: E402
+from bench.sweeps import sweep_figures  # noqa: E402
 from cases.models import (  # noqa: E402
     Case,
     Comment,
@@ -372,6 +375,9 @@ def main() -> int:
     if os.environ.get("BENCH_ONLY") == "mail":
         mail_figures()
         return 0
+    if os.environ.get("BENCH_ONLY") == "sweeps":
+        sweep_figures()
+        return 0
     agent = User.objects.get(username="bench-agent-0")
     customer = User.objects.get(username="bench-customer-0")
     desk, portal, manager = (
@@ -460,6 +466,7 @@ def main() -> int:
             lambda: detect_first_response_breaches(now=timezone.now(), dry_run=True),
         )
     mail_figures()
+    sweep_figures()
     return 0
 
 

@@ -50,3 +50,11 @@ def env_pair(name: str) -> tuple[str, str] | None:
     if len(parts) != 2 or not all(parts):
         raise ImproperlyConfigured(f"{name} must be two comma-separated values, got {raw!r}")
     return parts[0], parts[1]
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    """One of a few known values: a typo stops start-up instead of quietly meaning the default."""
+    value = os.environ.get(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {choices}, got {value!r}")
+    return value

@@ -11,8 +11,9 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
-from helpdesk.env import env_bool, env_int, env_list, env_pair, env_str
+from helpdesk.env import env_bool, env_choice, env_int, env_list, env_pair, env_str
 
 # The classes the type checker treats as generic (`admin.ModelAdmin[Case]`) accept their type
 # arguments at run time too.
@@ -25,8 +26,6 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
@@ -106,6 +105,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log record of the request, and its answer, carry the request id.
+    "helpdesk.request_id.RequestIdMiddleware",
+    # Request counts and latencies for /metrics, around everything else (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -125,9 +128,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Inside the others, so that the 404 page it draws under DEBUG gets their headers too.
     "web.not_found.NotFoundPageMiddleware",
+    "helpdesk.request_metrics.RequestMetricsMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
+
+# /health/ (helpdesk/health.py) and /metrics (helpdesk/metrics_endpoint.py) answer a load balancer
+# and Prometheus, which probe a node by its own address over plain HTTP: no redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
+# /metrics asks for `Authorization: Bearer <METRICS_TOKEN>`; unset, it answers 404 (no metrics).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
@@ -154,6 +164,9 @@ DATABASE_URL = env_str("DATABASE_URL", "")
 if not DATABASE_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'helpdesk.sqlite3'}"
+# What sits between the application and PostgreSQL: nothing ("") or PgBouncer in transaction mode
+# ("pgbouncer"), which needs the connection set for it (below).
+DATABASE_POOLER = env_choice("DATABASE_POOLER", "", ["", "pgbouncer"])
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
@@ -169,9 +182,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # re-check, act" holds on SQLite too.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT compilation: it pays off on long analytical queries, and cost 160 ms of the
-    # overview's 1.5 s aggregate at a million cases while saving nothing on the pages' short ones.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DATABASE_POOLER == "pgbouncer":
+        # PgBouncer in transaction mode hands each transaction to any server connection: a
+        # prepared statement or a cursor kept open across transactions would land on another
+        # one, and it refuses startup options (`-c jit=off`). JIT is then turned off by the
+        # role's own setting (`ALTER ROLE … SET jit = off`, docs/deploy.md). Django's
+        # own pool on top of PgBouncer's would hold server connections twice over.
+        if _options.get("pool"):
+            raise ImproperlyConfigured("DATABASE_POOLER=pgbouncer: leave Django's pool off")
+        _options["prepare_threshold"] = None
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # No JIT compilation: it pays off on long analytical queries, and cost 160 ms of the
+        # overview's 1.5 s aggregate at a million cases while saving nothing on the pages'
+        # short ones.
+        _options.setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "cases.User"
@@ -258,14 +284,15 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 try:
     STORAGE_OPTIONS = json.loads(env_str("STORAGE_OPTIONS", "{}"))
 except json.JSONDecodeError as exc:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(f"STORAGE_OPTIONS must be a JSON object: {exc}") from exc
 STORAGES = {
     "default": {
         "BACKEND": env_str("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
         "OPTIONS": STORAGE_OPTIONS,
     },
+    # Compressed copies written by `collectstatic` (the web start's first step, docs/deploy.md).
+    # Not the manifest storage with hashed names: the system checks and every page would then
+    # fail on a machine where `collectstatic` has not run yet.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -418,7 +445,39 @@ CELERY_TASK_IGNORE_RESULT = True
 # No result backend, so beat has no results to expire (no `celery.backend_cleanup` entry).
 CELERY_RESULT_EXPIRES = None
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A task's message is acknowledged when the task has run, not when a worker takes it, so a worker
+# killed mid-task (or its pool process lost) leaves the message to be delivered again: every task
+# is safe to run twice (the sweeps and deliveries claim their rows). One message at a time per
+# pool process, so a long sweep never holds others reserved behind it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged message to another worker after this many seconds: longer than
+# any task may run (the hard limit below), or a slow task would run twice at once.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_int(
+        "CELERY_VISIBILITY_TIMEOUT", 2 * CELERY_TASK_TIME_LIMIT
+    )
+# The worker logs through LOGGING below (JSON lines when asked), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Beat: the schedules live in the database (django-celery-beat), where managers edit them in the
+# admin. With Redis, any number of beats may run: only the one holding a Redis lock sends, the
+# others stand by and one takes over within BEAT_LOCK_TIMEOUT seconds of its death
+# (helpdesk/beat.py). It writes each entry's last run after every send, so the one taking over
+# knows what was sent. Without Redis (`make run`'s embedded beat), the plain database scheduler.
+BEAT_LOCK_URL = env_str("BEAT_LOCK_URL", REDIS_URL)
+BEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT", 30)
+BEAT_LOCK_KEY = f"helpdesk:beat-lock:{CELERY_TASK_DEFAULT_QUEUE}"
+CELERY_BEAT_SCHEDULER = (
+    "helpdesk.beat:LockedDatabaseScheduler"
+    if BEAT_LOCK_URL
+    else "django_celery_beat.schedulers:DatabaseScheduler"
+)
+CELERY_BEAT_SYNC_EVERY = 1
+# The worker's own metrics (the sweeps') on this port, for Prometheus (helpdesk/worker_metrics.py);
+# 0: none.
+CELERY_METRICS_PORT = env_int("CELERY_METRICS_PORT", 0)
 
 # API tokens (api/tokens.py): each sign-in at POST /api/auth/token/ gets a new one, stored as a
 # hash and shown once; it expires this long after, and its owner may revoke it sooner. A user
@@ -470,10 +529,29 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs go to standard error: lines of text, or with LOG_FORMAT=json one JSON object a line (for a
+# log shipper). Every record written while a request is served carries its request id
+# (helpdesk/request_id.py), "-" elsewhere.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ["text", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "helpdesk.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Django's own handlers would print each request warning a second time.
     "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},

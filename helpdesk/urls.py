@@ -5,7 +5,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views.defaults import server_error
 
+from helpdesk.health import health
+from helpdesk.metrics_endpoint import metrics
+
 urlpatterns = [
+    # For the load balancer and Prometheus: no sign-in, no session (docs/deploy.md).
+    path("health/", health, name="health"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     # Sign in and out, password reset and change: Django's views with templates/registration/,

@@ -10,22 +10,20 @@ The email is written when it is sent: the reset link's token comes from the user
 link sent late after a retry is valid for as long as one sent at once.
 """
 
-import logging
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from notifications.delivery import MAX_ATTEMPTS, Outcome, retry_delay
+from notifications import leases
+from notifications.delivery import MAX_ATTEMPTS, retry_delay
+from notifications.leases import Outcome
 from notifications.models import AccountEmail
-
-log = logging.getLogger(__name__)
 
 # Every account email's outbox key starts so: the task that delivers a commit's keys tells them
 # from the notifications' by it.
@@ -47,47 +45,31 @@ def deliver(*, keys: list[str], now: datetime) -> list[Outcome]:
     ours = [key for key in keys if key.startswith(KEY_PREFIX)]
     if not ours:
         return []
-    ids = due(now).filter(key__in=ours).order_by("created_at", "id").values_list("id", flat=True)
-    outcomes = [deliver_one(row_id, now=now) for row_id in ids]
-    return [outcome for outcome in outcomes if outcome is not None]
+    return deliver_rows(due(now).filter(key__in=ours).order_by("created_at", "id"), now=now)
 
 
 def deliver_one(row_id: int, *, now: datetime) -> Outcome | None:
     """Send one row if it is still due; None when another worker has it or has sent it."""
-    with transaction.atomic():
-        row = (
-            due(now)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=row_id)
-            .first()
-        )
-        if row is None:
-            return None
-        row.attempts += 1
-        try:
-            send_email(row)
-        except Exception as error:  # whatever the mail backend raises, the row keeps it
-            row.last_error = f"{type(error).__name__}: {error}"[:2000]
-            row.next_attempt_at = now + retry_delay(row.attempts)
-            row.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            log.warning("Account email %s failed: %s", row.pk, error)
-            return Outcome(row, error=row.last_error)
-        row.sent_at = now
-        row.last_error = ""
-        row.next_attempt_at = None
-        row.save(update_fields=["attempts", "last_error", "next_attempt_at", "sent_at"])
-        return Outcome(row)
+    outcomes = deliver_rows(due(now).filter(pk=row_id), now=now)
+    return outcomes[0] if outcomes else None
 
 
-def send_email(row: AccountEmail) -> None:
+def deliver_rows(
+    rows: QuerySet[AccountEmail], *, now: datetime, limit: int | None = None
+) -> list[Outcome]:
+    """Send `rows` (due ones, ordered and limited by the caller) through their leases
+    (notifications/leases.py): nothing is judged before, the email is written when sent."""
+    return leases.deliver(OUTBOX, rows.select_related("recipient"), now=now, limit=limit)
+
+
+def email_of(row: AccountEmail) -> EmailMultiAlternatives | None:
     """Django's password reset email, with its own templates (templates/registration/), to the
-    user's address as it is now. Someone deactivated since they asked gets nothing: they could not
-    sign in with the new password. (A person without a usable password yet gets it: the link
-    lets them choose their first one.)"""
+    user's address as it is now; None when none goes. Someone deactivated since they asked gets
+    nothing: they could not sign in with the new password. (A person without a usable password
+    yet gets it: the link lets them choose their first one.)"""
     user = row.recipient
     if not user.email or not user.is_active:
-        return
+        return None
     context = {
         "email": user.email,
         "domain": row.domain,
@@ -99,12 +81,22 @@ def send_email(row: AccountEmail) -> None:
     }
     subject = render_to_string("registration/password_reset_subject.txt", context)
     body = render_to_string("registration/password_reset_email.html", context)
-    EmailMultiAlternatives(
+    return EmailMultiAlternatives(
         subject="".join(subject.splitlines()),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
-    ).send()
+    )
+
+
+def _judge(row: AccountEmail, now: datetime) -> Outcome | None:
+    """Every claimed account email is sent (or found to need none when written)."""
+    return None
+
+
+OUTBOX = leases.Outbox[AccountEmail](
+    name="Account email", judge=_judge, email_of=email_of, retry_delay=retry_delay
+)
 
 
 def forget_old(now: datetime) -> int:

@@ -1,4 +1,5 @@
-"""Delivering outbox rows: each row is claimed under a lock so it is sent once, and a failed
+"""Delivering outbox rows: each row is claimed with a lease, sent outside any transaction and
+then marked (notifications/leases.py: at least once, never by two workers at once), and a failed
 attempt is retried later with exponential backoff, by the task that tried it and by the sweep.
 
 An email shows the case as the row recorded it at the cause (`notify()`), not as it is when the
@@ -13,13 +14,11 @@ AUTOMATIC_EMAILS_PER_HOUR automatic emails an hour to one address (the rest wait
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -28,6 +27,8 @@ from cases.models import Attachment, Comment, HistoryEntry, User
 from cases.roles import is_staff_role, role_of
 from cases.text import markdown_to_text
 from cases.times import format_datetime, zone_of
+from notifications import leases
+from notifications.leases import Outcome
 from notifications.links import case_url
 from notifications.mail_headers import automatic_headers, queue_address, reply_to
 from notifications.mail_limits import (
@@ -39,7 +40,7 @@ from notifications.mail_limits import (
 )
 from notifications.mail_names import new_message_id
 from notifications.mail_threads import Thread, opening_message, thread_of
-from notifications.models import AccountEmail, AutoSubmitted, Kind, MailNotice, Notification
+from notifications.models import AutoSubmitted, Kind, Notification
 
 log = logging.getLogger(__name__)
 
@@ -56,24 +57,6 @@ QUOTES_REPLY = {Kind.PUBLIC_REPLY, Kind.AWAITING_CONFIRMATION, Kind.SOLUTION_PRO
 # said nothing quotes support's latest public reply instead, which usually asks the question.
 QUOTES_TRANSITION = {Kind.RESOLUTION, Kind.CLOSURE, Kind.INFO_REQUESTED, Kind.SOLUTION_REJECTED}
 _BY_SUPPORT = Q(author__in=User.objects.staff())
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One attempt at a row of the outbox: a notification, an email about an account
-    (notifications/account_emails.py) or a notice answering a message that came in
-    (notifications/notice_delivery.py), which back off alike. Not sent without an error: its
-    email was withheld (`withheld`, for good) or held back by the hourly limit (until
-    `held_back_until`, no failed attempt)."""
-
-    notification: Notification | AccountEmail | MailNotice
-    error: str = ""
-    withheld: str = ""
-    held_back_until: datetime | None = None
-
-    @property
-    def sent(self) -> bool:
-        return not (self.error or self.withheld or self.held_back_until)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -95,71 +78,78 @@ def due(now: datetime) -> QuerySet[Notification]:
 
 def deliver(*, keys: list[str], now: datetime) -> list[Outcome]:
     """Deliver the due rows among `keys` (what the task after a commit was asked for)."""
-    ids = due(now).filter(key__in=keys).order_by("scheduled_for", "id").values_list("id", flat=True)
-    outcomes = [deliver_one(notification_id, now=now) for notification_id in ids]
-    return [outcome for outcome in outcomes if outcome is not None]
+    return deliver_rows(due(now).filter(key__in=keys).order_by("scheduled_for", "id"), now=now)
 
 
 def deliver_one(notification_id: int, *, now: datetime) -> Outcome | None:
-    """Send one row if it is still due; None when another worker has it or has sent it.
+    """Send one row if it is still due; None when another worker has it or has sent it."""
+    outcomes = deliver_rows(due(now).filter(pk=notification_id), now=now)
+    return outcomes[0] if outcomes else None
 
-    Claimed under its row lock, the row is first judged (no usable address, an undeliverable
-    one, the hourly limit of automatic emails) and only then written out (`email_of`) and
-    sent, in the same transaction."""
-    with transaction.atomic():
-        notification = (
-            due(now)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("case__queue", "recipient")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None:
-            return None
-        recipient = notification.recipient
-        if not recipient.email or not recipient.is_active:
-            # The in-app list is the row itself: someone without an email address, or no
-            # longer active, gets no email and nothing is lost.
-            return _done(notification, now)
-        if recipient.email_undeliverable_since is not None:
-            notification.email_withheld = withheld_because(recipient.email_undeliverable_reason)
-            _done(notification, now, "email_withheld")
-            return Outcome(notification, withheld=notification.email_withheld)
-        opening = opening_message(notification.case)
-        answers = opening if notification.kind == Kind.CASE_CREATED else None
-        if answers is not None:
-            notification.auto_submitted = AutoSubmitted.AUTO_REPLIED
-        if notification.auto_submitted != AutoSubmitted.NO:
-            lock_address(recipient.email)
-            until = held_back_until(recipient.email, now=now)
-            if until is not None:
-                notification.held_back = held_back_because(until)
-                notification.next_attempt_at = until
-                notification.save(update_fields=["auto_submitted", "held_back", "next_attempt_at"])
-                return Outcome(notification, held_back_until=until)
-        # Rows recorded before emails had a Message-ID get theirs now, kept for the retries.
-        notification.message_id = notification.message_id or new_message_id()
-        notification.attempts += 1
-        kept = ["attempts", "last_error", "next_attempt_at", "message_id", "auto_submitted"]
-        try:
-            email_of(notification, thread_of(notification, opening=opening, answers=answers)).send()
-        except Exception as error:  # whatever the mail backend raises, the row keeps it
-            notification.last_error = f"{type(error).__name__}: {error}"[:2000]
-            notification.next_attempt_at = now + retry_delay(notification.attempts)
-            notification.save(update_fields=kept)
-            log.warning("Notification %s failed: %s", notification.pk, error)
-            return Outcome(notification, error=notification.last_error)
-        notification.last_error = ""
-        notification.emailed_to = normalized(recipient.email)
-        return _done(notification, now, *kept, "emailed_to")
+
+def deliver_rows(
+    rows: QuerySet[Notification], *, now: datetime, limit: int | None = None
+) -> list[Outcome]:
+    """Send `rows` (due ones, ordered and limited by the caller) through their leases
+    (notifications/leases.py): each claimed row is judged under its lock (no usable address, an
+    undeliverable one, the hourly limit of automatic emails), then written out (`email_of`) and
+    sent outside any transaction."""
+    return leases.deliver(
+        OUTBOX, rows.select_related("case__queue", "recipient"), now=now, limit=limit
+    )
+
+
+def _judge(notification: Notification, now: datetime) -> Outcome | None:
+    """Settle a claimed row that sends no email now, or make it ready to send (None)."""
+    recipient = notification.recipient
+    if not recipient.email or not recipient.is_active:
+        # The in-app list is the row itself: someone without an email address, or no
+        # longer active, gets no email and nothing is lost.
+        return _done(notification, now)
+    if recipient.email_undeliverable_since is not None:
+        notification.email_withheld = withheld_because(recipient.email_undeliverable_reason)
+        _done(notification, now, "email_withheld")
+        return Outcome(notification, withheld=notification.email_withheld)
+    if notification.kind == Kind.CASE_CREATED and opening_message(notification.case) is not None:
+        notification.auto_submitted = AutoSubmitted.AUTO_REPLIED
+    if notification.auto_submitted != AutoSubmitted.NO:
+        lock_address(recipient.email)
+        until = held_back_until(recipient.email, now=now)
+        if until is not None:
+            notification.held_back = held_back_because(until)
+            notification.next_attempt_at = until
+            notification.save(update_fields=["auto_submitted", "held_back", "next_attempt_at"])
+            return Outcome(notification, held_back_until=until)
+    # Rows recorded before emails had a Message-ID get theirs now, kept for the retries.
+    notification.message_id = notification.message_id or new_message_id()
+    # Counted by the hourly limit while the email is in flight (its lease), emptied again if
+    # the attempt fails.
+    notification.emailed_to = normalized(recipient.email)
+    return None
+
+
+def _email(notification: Notification) -> EmailMultiAlternatives:
+    opening = opening_message(notification.case)
+    answers = opening if notification.kind == Kind.CASE_CREATED else None
+    return email_of(notification, thread_of(notification, opening=opening, answers=answers))
 
 
 def _done(notification: Notification, now: datetime, *fields: str) -> Outcome:
-    """Stamp the row delivered (its email sent, or none to send) and save it with `fields`."""
+    """Stamp the row delivered (no email to send) and save it with `fields`."""
     notification.sent_at = now
     notification.next_attempt_at = None
     notification.save(update_fields=list(dict.fromkeys(["sent_at", "next_attempt_at", *fields])))
     return Outcome(notification)
+
+
+OUTBOX = leases.Outbox[Notification](
+    name="Notification",
+    judge=_judge,
+    email_of=_email,
+    retry_delay=retry_delay,
+    claim_fields=("message_id", "auto_submitted", "emailed_to"),
+    unset_on_failure=("emailed_to",),
+)
 
 
 def email_of(notification: Notification, thread: Thread) -> EmailMultiAlternatives:

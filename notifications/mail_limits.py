@@ -7,7 +7,9 @@ What is held back is not lost: the row waits, says why, and is due again when th
 (`held_back_until`); the delivery sweep sends it then, as no failed attempt.
 
 Two workers delivering to the same address at once must not both send the tenth email: the
-caller takes `lock_address` inside the transaction that claimed its row, then counts. On
+caller takes `lock_address` inside the transaction that claims its row, then counts, and an email
+claimed for sending (leased) counts as sent from then on, since it is sent after that
+transaction. On
 PostgreSQL that is a transaction-scoped advisory lock per address (released at commit, so it
 works behind PgBouncer in transaction mode); SQLite needs none, since the project opens every
 SQLite transaction IMMEDIATE (helpdesk/settings.py), which already lets one writer at a time in.
@@ -17,6 +19,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 
 from cases.models import User
 from notifications.models import AutoSubmitted, MailNotice, Notification
@@ -73,18 +77,24 @@ def held_back_until(address: str, *, now: datetime) -> datetime | None:
     limit = max(int(settings.AUTOMATIC_EMAILS_PER_HOUR), 1)
     address = normalized(address)
     since = now - WINDOW
+    # An email in flight (claimed with a lease, notifications/leases.py) counts as sent now:
+    # the worker sending it released the address's lock before it was sent.
+    counted = Q(sent_at__gt=since) | Q(sent_at__isnull=True, leased_until__gt=now)
+    at = Coalesce("sent_at", Value(now))
     notifications = (
-        Notification.objects.filter(emailed_to=address, sent_at__gt=since)
+        Notification.objects.filter(counted, emailed_to=address)
         .exclude(auto_submitted=AutoSubmitted.NO)
-        .order_by("-sent_at")
-        .values_list("sent_at", flat=True)[:limit]
+        .annotate(at=at)
+        .order_by("-at")
+        .values_list("at", flat=True)[:limit]
     )
     notices = (
-        MailNotice.objects.filter(address=address, email_withheld="", sent_at__gt=since)
-        .order_by("-sent_at")
-        .values_list("sent_at", flat=True)[:limit]
+        MailNotice.objects.filter(counted, address=address, email_withheld="")
+        .annotate(at=at)
+        .order_by("-at")
+        .values_list("at", flat=True)[:limit]
     )
-    sent = sorted((at for at in (*notifications, *notices) if at is not None), reverse=True)
+    sent: list[datetime] = sorted((*notifications, *notices), reverse=True)
     if len(sent) < limit:
         return None
     return sent[limit - 1] + WINDOW

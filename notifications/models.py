@@ -55,6 +55,12 @@ class Notification(models.Model):
         help_text="Not tried before then: set after a failed attempt (exponential backoff), or "
         "to when the hourly limit lets a held-back email go.",
     )
+    leased_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Claimed by a worker sending it until then (notifications/leases.py): no one "
+        "else sends it meanwhile, and it is due again after, should that worker have died.",
+    )
     read_at = models.DateTimeField(null=True, blank=True)
     # The case as it was at the cause, written by `notify()`: an email sent later (a closure
     # waits its day, a failed attempt backs off) still tells of that moment, not of the case's
@@ -111,7 +117,7 @@ class Notification(models.Model):
         ordering: ClassVar[list[str]] = ["-scheduled_for", "-id"]
         indexes = (
             models.Index(
-                fields=["scheduled_for"],
+                fields=["scheduled_for", "id"],
                 condition=Q(sent_at__isnull=True),
                 name="notification_due_idx",
             ),
@@ -163,12 +169,18 @@ class AccountEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    leased_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Claimed by a worker sending it until then (notifications/leases.py): no one "
+        "else sends it meanwhile, and it is due again after, should that worker have died.",
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
         indexes = (
             models.Index(
-                fields=["created_at"],
+                fields=["created_at", "id"],
                 condition=Q(sent_at__isnull=True),
                 name="account_email_due_idx",
             ),
@@ -229,6 +241,12 @@ class MailNotice(models.Model):
         help_text="Not tried before then: set after a failed attempt, or to when the hourly "
         "limit lets a held-back notice go.",
     )
+    leased_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Claimed by a worker sending it until then (notifications/leases.py): no one "
+        "else sends it meanwhile, and it is due again after, should that worker have died.",
+    )
     email_withheld = models.CharField(
         max_length=300,
         blank=True,
@@ -246,7 +264,7 @@ class MailNotice(models.Model):
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
         indexes = (
             models.Index(
-                fields=["created_at"],
+                fields=["created_at", "id"],
                 condition=Q(sent_at__isnull=True),
                 name="mail_notice_due_idx",
             ),

@@ -10,19 +10,19 @@ message was held) names only what they wrote: never the case's subject, nor its 
 which would let a stranger's mail thread onto the case.
 """
 
-import logging
 import re
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 
 from cases.times import format_datetime
-from notifications.delivery import MAX_ATTEMPTS, Outcome, retry_delay
+from notifications import leases
+from notifications.delivery import MAX_ATTEMPTS, retry_delay
+from notifications.leases import Outcome
 from notifications.links import case_url
 from notifications.mail_headers import automatic_headers, queue_address, reply_base, reply_to
 from notifications.mail_limits import (
@@ -33,8 +33,6 @@ from notifications.mail_limits import (
 )
 from notifications.mail_threads import notice_thread
 from notifications.models import AutoSubmitted, MailNotice, MailNoticeKind
-
-log = logging.getLogger(__name__)
 
 # Every notice's outbox key starts so: the task that delivers a commit's keys tells them from
 # the notifications' by it.
@@ -60,55 +58,42 @@ def deliver(*, keys: list[str], now: datetime) -> list[Outcome]:
     ours = [key for key in keys if key.startswith(KEY_PREFIX)]
     if not ours:
         return []
-    ids = due(now).filter(key__in=ours).order_by("created_at", "id").values_list("id", flat=True)
-    outcomes = [deliver_one(row_id, now=now) for row_id in ids]
-    return [outcome for outcome in outcomes if outcome is not None]
+    return deliver_rows(due(now).filter(key__in=ours).order_by("created_at", "id"), now=now)
 
 
 def deliver_one(row_id: int, *, now: datetime) -> Outcome | None:
-    """Send one notice if it is still due; None when another worker has it or has sent it.
-    Judged first (an undeliverable address, the hourly limit, under the address's lock), then
-    written out (`email_of`) and sent, in the same transaction."""
-    with transaction.atomic():
-        notice = (
-            due(now)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("inbound__mailbox", "case__queue", "case__repeat_of", "case__requester")
-            .filter(pk=row_id)
-            .first()
-        )
-        if notice is None:
-            return None
-        withheld = undeliverable_reason(notice.address)
-        if withheld:
-            notice.email_withheld = withheld
-            _done(notice, now, "email_withheld")
-            return Outcome(notice, withheld=withheld)
-        lock_address(notice.address)
-        until = held_back_until(notice.address, now=now)
-        if until is not None:
-            notice.held_back = held_back_because(until)
-            notice.next_attempt_at = until
-            notice.save(update_fields=["held_back", "next_attempt_at"])
-            return Outcome(notice, held_back_until=until)
-        notice.attempts += 1
-        try:
-            email_of(notice).send()
-        except Exception as error:  # whatever the mail backend raises, the row keeps it
-            notice.last_error = f"{type(error).__name__}: {error}"[:2000]
-            notice.next_attempt_at = now + retry_delay(notice.attempts)
-            notice.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            log.warning("Mail notice %s failed: %s", notice.pk, error)
-            return Outcome(notice, error=notice.last_error)
-        notice.last_error = ""
-        _done(notice, now, "attempts", "last_error")
-        return Outcome(notice)
+    """Send one notice if it is still due; None when another worker has it or has sent it."""
+    outcomes = deliver_rows(due(now).filter(pk=row_id), now=now)
+    return outcomes[0] if outcomes else None
 
 
-def _done(notice: MailNotice, now: datetime, *fields: str) -> None:
-    notice.sent_at = now
-    notice.next_attempt_at = None
-    notice.save(update_fields=["sent_at", "next_attempt_at", *fields])
+def deliver_rows(
+    rows: QuerySet[MailNotice], *, now: datetime, limit: int | None = None
+) -> list[Outcome]:
+    """Send `rows` (due ones, ordered and limited by the caller) through their leases
+    (notifications/leases.py): judged first (an undeliverable address, the hourly limit, under
+    the address's lock), then written out (`email_of`) and sent outside any transaction."""
+    related = ("inbound__mailbox", "case__queue", "case__repeat_of", "case__requester")
+    return leases.deliver(OUTBOX, rows.select_related(*related), now=now, limit=limit)
+
+
+def _judge(notice: MailNotice, now: datetime) -> Outcome | None:
+    """Settle a claimed notice that sends no email now, or let it be sent (None)."""
+    withheld = undeliverable_reason(notice.address)
+    if withheld:
+        notice.email_withheld = withheld
+        notice.sent_at = now
+        notice.next_attempt_at = None
+        notice.save(update_fields=["sent_at", "next_attempt_at", "email_withheld"])
+        return Outcome(notice, withheld=withheld)
+    lock_address(notice.address)
+    until = held_back_until(notice.address, now=now)
+    if until is not None:
+        notice.held_back = held_back_because(until)
+        notice.next_attempt_at = until
+        notice.save(update_fields=["held_back", "next_attempt_at"])
+        return Outcome(notice, held_back_until=until)
+    return None
 
 
 def email_of(notice: MailNotice) -> EmailMultiAlternatives:
@@ -171,6 +156,11 @@ def notice_subject(their_subject: str, reference: str | None) -> str:
     if reference and f"[{reference}]" not in subject:
         subject = f"[{reference}] {subject}"
     return f"Re: {subject}"
+
+
+OUTBOX = leases.Outbox[MailNotice](
+    name="Mail notice", judge=_judge, email_of=email_of, retry_delay=retry_delay
+)
 
 
 def size_limit_text() -> str:

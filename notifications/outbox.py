@@ -7,6 +7,10 @@ delayed notification whose time has come).
 """
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -115,11 +119,45 @@ def notify(
         )
         for recipient in recipients_of(kind, case, who)
     ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [row.key for row in rows]
-    if keys and scheduled_for <= now:
-        transaction.on_commit(lambda: enqueue(keys))
+    now_keys = keys if scheduled_for <= now else []
+    batch = _collecting.get()
+    if batch is not None:
+        batch.rows += rows
+        batch.keys += now_keys
+        return keys
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if now_keys:
+        transaction.on_commit(lambda: enqueue(now_keys))
     return keys
+
+
+@dataclass
+class _Batch:
+    rows: list[Notification] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+
+_collecting: ContextVar[_Batch | None] = ContextVar("notifications_collecting", default=None)
+
+
+@contextmanager
+def collected() -> Iterator[None]:
+    """Within the block, `notify()` keeps its rows and writes them all in one INSERT as the block
+    ends (and asks for the delivery of those due now after the commit, in one go): a sweep acting
+    on a batch of cases in one transaction writes their notifications in one statement rather
+    than one per case. Nothing in the block may read the rows back before it ends; a block that
+    raises writes nothing."""
+    batch = _Batch()
+    token = _collecting.set(batch)
+    try:
+        yield
+    finally:
+        _collecting.reset(token)
+    Notification.objects.bulk_create(batch.rows, ignore_conflicts=True)
+    if batch.keys:
+        keys = batch.keys
+        transaction.on_commit(lambda: enqueue(keys))
 
 
 def record_password_reset(

@@ -8,14 +8,20 @@ limit held back whose turn has come, and the same for the emails about an accoun
 is delivered by the same run.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
+
 from notifications import account_emails, delivery, notice_delivery
-from notifications.batches import in_batches
-from notifications.delivery import Outcome
+from notifications.batches import BATCH_SIZE, after, in_batches
+from notifications.leases import Outcome
+from notifications.models import AccountEmail, MailNotice, Notification
+
+# A table's `deliver_rows`: claim the first `limit` of due rows, send them, say how it went.
+DeliverRows = Callable[..., list[Outcome]]
 
 # What the run_automations lines name instead of a case for an email about an account, and for
 # a notice about no case.
@@ -45,22 +51,64 @@ class Delivery:
 
 
 def deliver_due(now: datetime) -> list[Delivery]:
-    """Send every row due as of `now`, each claimed on its own (`delivery.deliver_one`), then the
-    emails about an account (`account_emails.deliver_one`) and the notices
-    (`notice_delivery.deliver_one`), and forget the account emails whose time is over."""
+    """Send every row due as of `now`, oldest first, a batch at a time: the notifications, then
+    the emails about an account and the notices; then forget the account emails whose time is
+    over. Each batch is claimed in one short transaction, sent outside it, and its outcomes
+    written in another (notifications/leases.py); rows another worker holds are skipped."""
     deliveries = []
-    for rows, deliver_one in (
-        (_due_rows(now), delivery.deliver_one),
-        (_due_account_emails(now), account_emails.deliver_one),
-        (_due_notices(now), notice_delivery.deliver_one),
+    for due, field, deliver_rows, describe in (
+        (delivery.due, "scheduled_for", delivery.deliver_rows, _notification_row),
+        (account_emails.due, "created_at", account_emails.deliver_rows, _account_email_row),
+        (notice_delivery.due, "created_at", notice_delivery.deliver_rows, _notice_row),
     ):
-        for row in rows:
-            outcome = deliver_one(row["pk"], now=now)
-            if outcome is None:
-                continue  # another worker has it, or sent it meanwhile
-            deliveries.append(_delivery(row, outcome))
+        for outcomes in _batches(due(now), field, deliver_rows, now):
+            deliveries += [
+                _delivery(describe(outcome.notification), outcome) for outcome in outcomes
+            ]
     account_emails.forget_old(now)
     return deliveries
+
+
+def _batches(
+    due: QuerySet[Any], field: str, deliver_rows: DeliverRows, now: datetime
+) -> Iterator[list[Outcome]]:
+    """Deliver `due` BATCH_SIZE rows at a time in the order (`field`, id), each batch after the
+    last row the previous one claimed (keyset, see notifications/batches.py): what a batch held
+    back or failed is never read again by the same sweep."""
+    ordered = due.order_by(field, "pk")
+    last: tuple[datetime, int] | None = None
+    while True:
+        page = ordered if last is None else ordered.filter(after(field, *last))
+        outcomes = deliver_rows(page, now=now, limit=BATCH_SIZE)
+        yield outcomes
+        if len(outcomes) < BATCH_SIZE:
+            # Fewer than asked: the rest is due no more, or held by another worker (skipped).
+            return
+        last = max((getattr(o.notification, field), o.notification.pk) for o in outcomes)
+
+
+def _notification_row(row: Notification | AccountEmail | MailNotice) -> dict[str, Any]:
+    assert isinstance(row, Notification)
+    return {
+        "kind": row.kind,
+        "case__reference": row.case.reference,
+        "recipient__username": row.recipient.username,
+    }
+
+
+def _account_email_row(row: Notification | AccountEmail | MailNotice) -> dict[str, Any]:
+    assert isinstance(row, AccountEmail)
+    return {
+        "kind": row.kind,
+        "case__reference": ACCOUNT,
+        "recipient__username": row.recipient.username,
+    }
+
+
+def _notice_row(row: Notification | AccountEmail | MailNotice) -> dict[str, Any]:
+    assert isinstance(row, MailNotice)
+    reference = row.case.reference if row.case is not None else MAIL
+    return {"kind": row.kind, "case__reference": reference, "recipient__username": row.address}
 
 
 def list_due(now: datetime) -> list[Delivery]:

@@ -2,13 +2,16 @@
 breaches and (from `notifications.sweep`) the delivery of due notifications; `run_all` runs them
 in order, for real or as a dry run.
 
-Every sweep is set-based and index-backed: per workflow and queue it computes a cutoff
-(`now - queue.<setting>`) and asks the database for the ids that are due, oldest first, in
-bounded batches. Each due case is then claimed on its own, either locked with SKIP LOCKED and
-re-checked (still in the same status, still the same entry: same `status_changed_at`) or stamped
-by a conditional UPDATE whose row count says who won. So two schedulers at once, a task retried
+Every sweep works by the set, and index-backed: per workflow and queue it computes a cutoff
+(`now - queue.<setting>`) and claims the cases that are due, oldest first, a batch at a time, in
+one transaction per batch: locked with SKIP LOCKED (cases another scheduler holds are left to it)
+and read after the last case of the previous batch (keyset on the due column and id). Each case
+is then acted on through the one door (`workflows.transitions`), in a savepoint of its own: a case
+whose action raises is rolled back alone, recorded (`workflows.sweep_failures`), skipped until its
+backoff is over, and the rest of the batch goes on. So two schedulers at once, a task retried
 after a crash or a rerun with the same `now` act once, and a sweep that runs late catches up on
-everything that fell due meanwhile. A dry run is the same code, rolled back (see `_run`).
+everything that fell due meanwhile, at one commit per batch rather than per case. A dry run is
+the same code, rolled back (see `_run`).
 
 Every case is judged as of the `now` given, whatever the clock says: what a sweep records is tied
 to the case's entry into its status, not to that `now` (see `workflows.timers`).
@@ -25,16 +28,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from cases.models import Case, Queue
 from cases.models.case import CaseQuerySet
 from notifications import sweep as delivery_sweep
-from notifications.batches import in_batches
+from notifications.batches import after
 from notifications.models import Kind
-from notifications.outbox import recipients_of
+from notifications.outbox import collected, recipients_of
 from workflows.base import WorkflowCase
 from workflows.declarations import AUTO_CLOSE, REMINDER, Timer
 from workflows.registry import WORKFLOWS, as_workflow_case
+from workflows.sweep_failures import SweepFailure, backing_off, clear_failures, record_failure
 from workflows.timers import FIRST_RESPONSE_BREACH, reminders_of_entry
 from workflows.transitions import CaseChange
 
 DELIVER = "deliver"
+# The line of a case a sweep failed on (and skipped).
+FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,11 @@ class Action:
 
 
 Sweep = Callable[[datetime], list[Action]]
-# A sweep's work on one due case: whether it acted.
-ActOnOne = Callable[[type[WorkflowCase], Timer, dict[str, Any], datetime], bool]
+# A sweep's work on one due case, claimed (locked) by the sweep: whether it acted.
+ActOnOne = Callable[[WorkflowCase, datetime], bool]
+# The sweeps' cases claimed per transaction: one commit per batch, locks held for well under a
+# second.
+BATCH_SIZE = 200
 
 
 def run_all(*, now: datetime, dry_run: bool = False) -> list[Action]:
@@ -107,28 +116,32 @@ def _send_reminders(now: datetime) -> list[Action]:
 def _sweep_timers(action: str, act_on_one: ActOnOne, now: datetime) -> list[Action]:
     actions = []
     for model, queue, timer in _timers(action):
-        for row in in_batches(_timer_due(model, queue, timer, now), "status_changed_at"):
-            if act_on_one(model, timer, row, now):
-                actions.append(Action(action, row["reference"], _timer_text(model, queue, timer)))
+        text = _timer_text(model, queue, timer)
+        due = _timer_due(model, queue, timer, now)
+        for case, failure in _act_in_batches(action, due, "status_changed_at", act_on_one, now):
+            actions.append(failure or Action(action, str(case.reference), text))
     return actions
 
 
 def _detect_first_response_breaches(now: datetime) -> list[Action]:
     actions = []
     due = _breach_due(Case.objects.filter(first_response_due_at__lte=now))
-    for row in in_batches(due, "first_response_due_at"):
-        case = _breach_one(row["pk"], now)
-        if case is None:
+    sweep = FIRST_RESPONSE_BREACH
+    for case, failure in _act_in_batches(sweep, due, "first_response_due_at", _breach_one, now):
+        if failure is not None:
+            actions.append(failure)
             continue
         people = ", ".join(
             person.username for person in recipients_of(Kind.FIRST_RESPONSE_BREACH, case, None)
         )
+        due_at = case.first_response_due_at
+        assert due_at is not None  # a breach is due only when there is a due time
         actions.append(
             Action(
                 FIRST_RESPONSE_BREACH,
-                row["reference"],
-                f"{case.workflow}: no first response by "
-                f"{row['first_response_due_at'].isoformat()}; notifies {people or 'nobody'}",
+                str(case.reference),
+                f"{case.workflow}: no first response by {due_at.isoformat()}; "
+                f"notifies {people or 'nobody'}",
             )
         )
     return actions
@@ -216,65 +229,112 @@ def _breach_due(cases: CaseQuerySet) -> CaseQuerySet:
     )
 
 
-# --- acting on one row --------------------------------------------------------------------
+# --- acting on the due cases, a batch at a time -------------------------------------------
 
 
-def _claim(model: type[WorkflowCase], timer: Timer, row: dict[str, Any]) -> WorkflowCase | None:
-    """Lock the case if it is still in the entry the sweep saw; None if another scheduler holds
-    it (SKIP LOCKED: it is acting on it) or the case has moved on since."""
-    claimed = (
-        model.objects.alive()
-        .select_for_update(skip_locked=True)
-        .filter(
-            pk=row["pk"],
-            status=timer.status,
-            status_changed_at=row["status_changed_at"],
-        )
+def _act_in_batches(
+    sweep: str, due: QuerySet[Case], field: str, act_on_one: ActOnOne, now: datetime
+) -> Iterator[tuple[WorkflowCase, Action | None]]:
+    """Claim the `due` cases BATCH_SIZE at a time in the order (`field`, id), each batch in one
+    transaction, and act on each; yield each case acted on with None, and each case whose action
+    raised with the `FAILED` line saying so (its failure is recorded, see
+    `workflows.sweep_failures`). Cases backing off after a failure are not claimed.
+
+    A batch is first acted on as a whole; should one of its cases raise, the batch is rolled back
+    and claimed again, each case then in a savepoint of its own, so that only that case fails.
+    (A savepoint per case always would cost two more round trips a case.)"""
+    ordered = (
+        due.filter(~backing_off(sweep, now))
+        .select_related("queue", "requester", "assignee")
+        .order_by(field, "pk")
     )
-    if timer.sub_status is not None:
-        claimed = claimed.filter(sub_status=timer.sub_status)
-    case = claimed.first()
-    return None if case is None else as_workflow_case(case)
+    last: tuple[Any, int] | None = None
+    while True:
+        page = ordered if last is None else ordered.filter(after(field, *last))
+        try:
+            claimed, results = _act_on_batch(sweep, page, field, act_on_one, now, isolated=False)
+        except Exception:  # one case raised: which one, the batch acted on case by case says
+            claimed, results = _act_on_batch(sweep, page, field, act_on_one, now, isolated=True)
+        yield from results
+        if len(claimed) < BATCH_SIZE:
+            return
+        last = claimed[-1]
 
 
-def _auto_close_one(
-    model: type[WorkflowCase], timer: Timer, row: dict[str, Any], now: datetime
-) -> bool:
+def _act_on_batch(
+    sweep: str,
+    page: QuerySet[Case],
+    field: str,
+    act_on_one: ActOnOne,
+    now: datetime,
+    *,
+    isolated: bool,
+) -> tuple[list[tuple[Any, int]], list[tuple[WorkflowCase, Action | None]]]:
+    """Claim the first BATCH_SIZE cases of `page` and act on them in one transaction: the
+    (`field`, id) of each case claimed, as claimed, and what came of each. `isolated`: each case
+    in a savepoint, a case that raises recorded as failed; otherwise the first case that raises
+    rolls the whole batch back."""
+    results: list[tuple[WorkflowCase, Action | None] | None]
     with transaction.atomic():
-        case = _claim(model, timer, row)
-        if case is None:
-            return False
-        CaseChange(case, None, now).transition(AUTO_CLOSE, automatic=True)
+        batch = [
+            as_workflow_case(case)
+            for case in page.select_for_update(skip_locked=True, of=("self",))[:BATCH_SIZE]
+        ]
+        claimed = [(getattr(case, field), case.pk) for case in batch]
+        if isolated:
+            results = [_act_alone(sweep, case, act_on_one, now) for case in batch]
+        else:
+            # The notifications of the whole batch in one INSERT (`collected`).
+            with collected():
+                results = [(case, None) for case in batch if act_on_one(case, now)]
+        done = [result for result in results if result is not None]
+        clear_failures(sweep, (case.pk for case, failure in done if failure is None))
+    return claimed, done
+
+
+def _act_alone(
+    sweep: str, case: WorkflowCase, act_on_one: ActOnOne, now: datetime
+) -> tuple[WorkflowCase, Action | None] | None:
+    """Act on one case in a savepoint of its own: the case and None when it was acted on, the
+    case and its `FAILED` line when it raised (recorded), None when there was nothing to do."""
+    try:
+        with transaction.atomic():
+            acted = act_on_one(case, now)
+    except Exception as error:  # whatever one case raises, the others go on
+        failure = record_failure(sweep, case, error, now)
+        return case, _failed(sweep, case, failure)
+    return (case, None) if acted else None
+
+
+def _failed(sweep: str, case: Case, failure: SweepFailure) -> Action:
+    return Action(
+        FAILED,
+        str(case.reference),
+        f"{sweep}: {failure.error}; tried again after {failure.next_attempt_at.isoformat()}",
+    )
+
+
+def _auto_close_one(case: WorkflowCase, now: datetime) -> bool:
+    CaseChange(case, None, now).transition(AUTO_CLOSE, automatic=True)
     return True
 
 
-def _remind_one(
-    model: type[WorkflowCase], timer: Timer, row: dict[str, Any], now: datetime
-) -> bool:
-    with transaction.atomic():
-        case = _claim(model, timer, row)
-        if case is None:
-            return False
-        # Asked again now that the case is locked: a scheduler that held the lock a moment ago
-        # may have just reminded this entry. The outbox key (one per entry) backs this up.
-        if reminders_of_entry(case, case.status_changed_at).exists():
-            return False
-        CaseChange(case, None, now).notify(Kind.REMINDER)
+def _remind_one(case: WorkflowCase, now: datetime) -> bool:
+    # Asked again now that the case is locked: a scheduler that held the lock a moment ago
+    # may have just reminded this entry. The outbox key (one per entry) backs this up.
+    if reminders_of_entry(case, case.status_changed_at).exists():
+        return False
+    CaseChange(case, None, now).notify(Kind.REMINDER)
     return True
 
 
-def _breach_one(case_id: int, now: datetime) -> WorkflowCase | None:
-    """Stamp the breach with a conditional UPDATE: of two schedulers the one whose UPDATE
-    changed the row notifies; an agent's first reply committed meanwhile wins over both."""
-    with transaction.atomic():
-        # Due still: a priority raised meanwhile may have moved the due time.
-        still_due = Case.objects.filter(pk=case_id, first_response_due_at__lte=now)
-        stamped = _breach_due(still_due).update(first_response_breached_at=now)
-        if not stamped:
-            return None
-        case = as_workflow_case(Case.objects.select_related("assignee", "queue").get(pk=case_id))
-        CaseChange(case, None, now).notify(Kind.FIRST_RESPONSE_BREACH, occasion="breach")
-    return case
+def _breach_one(case: WorkflowCase, now: datetime) -> bool:
+    """Stamp the breach (not a change anyone made: the case's `updated_at` stays) and notify
+    the owner, or every manager."""
+    Case.objects.filter(pk=case.pk).update(first_response_breached_at=now)
+    case.first_response_breached_at = now
+    CaseChange(case, None, now).notify(Kind.FIRST_RESPONSE_BREACH, occasion="breach")
+    return True
 
 
 def _timer_text(model: type[WorkflowCase], queue: Queue, timer: Timer) -> str:

@@ -9,6 +9,7 @@ from backoffice.admin import (
     records,
     releases,
     saved_replies,
+    sweep_failures,
     tokens,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "records",
     "releases",
     "saved_replies",
+    "sweep_failures",
     "tokens",
 ]

@@ -84,6 +84,7 @@ def test_models_are_named_as_managers_name_them(manager_client):
         "Scheduled jobs",
         "Intervals",
         "Crontab timings",
+        "Cases the automations could not act on",
     ]
 
 

@@ -1,0 +1,102 @@
+"""What the rehearsal starts from, written in its fresh database before the load: people with a
+password of the run's own, a queue for the load, a queue with the shortest timers holding cases
+that fall due for auto-close before and during the run, and the IMAP mailbox mail arrives in."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from cases.models import Case, Mailbox, Organization, Queue, User
+from cases.models.mail import Security
+from cases.roles import Role
+from rehearsal.load import Person
+from workflows.support_center import AWAITING_CUSTOMER_CONFIRMATION
+
+# The shortest a queue's timer may be (cases.models.queues.TIMER_MIN).
+SHORT_TIMER = timedelta(minutes=1)
+IMAP_PASSWORD_VARIABLE = "REHEARSAL_IMAP_PASSWORD"
+AGENT_NAMES = (("Ada", "Lovelace"), ("Alan", "Turing"), ("Grace", "Hopper"))
+
+
+@dataclass(frozen=True)
+class Seeded:
+    customers: list[Person]
+    agents: list[Person]
+    queue: int
+    due: list[str]
+
+
+def seed(password: str, *, customers: int, due_cases: int, due_until: float) -> Seeded:
+    """`due_cases` cases fall due for auto-close from two minutes before now to `due_until`
+    seconds after it, evenly."""
+    organization = Organization.objects.create(name="Rehearsal customers")
+    people = [
+        _person(f"customer-{n}", Role.CUSTOMER, password, organization, ("", ""))
+        for n in range(1, customers + 1)
+    ]
+    agents = [
+        _person(f"agent-{n}", Role.AGENT, password, None, names)
+        for n, names in enumerate(AGENT_NAMES, start=1)
+    ]
+    queue = Queue.objects.create(name="Rehearsal", workflow="support_center")
+    timed = Queue.objects.create(
+        name="Rehearsal timers",
+        workflow="support_center",
+        confirmation_auto_close_after=SHORT_TIMER,
+        closure_notification_after=SHORT_TIMER,
+    )
+    now = timezone.now()
+    requesters = list(User.objects.filter(role=Role.CUSTOMER))
+    due = []
+    for n in range(due_cases):
+        falls_due = now + timedelta(seconds=-120 + (due_until + 120) * n / max(1, due_cases - 1))
+        reference = f"RH-{n + 1:06d}"
+        Case.objects.create(
+            queue=timed,
+            workflow=timed.workflow,
+            subject=f"Solved, awaiting confirmation {n}",
+            requester=requesters[n % len(requesters)],
+            organization=organization,
+            status=AWAITING_CUSTOMER_CONFIRMATION,
+            status_changed_at=falls_due - SHORT_TIMER,
+            created_at=falls_due - SHORT_TIMER - timedelta(hours=1),
+            first_responded_at=falls_due - SHORT_TIMER - timedelta(minutes=30),
+            reference=reference,
+        )
+        due.append(reference)
+    return Seeded(people, agents, queue.pk, due)
+
+
+def mailbox(queue: int, port: int, folder: str) -> None:
+    Mailbox.objects.create(
+        address="support@helpdesk.example",
+        queue_id=queue,
+        host="127.0.0.1",
+        port=port,
+        security=Security.NONE,
+        username="demouser",
+        password_variable=IMAP_PASSWORD_VARIABLE,
+        folder=folder,
+        processed_folder=f"{folder}-processed",
+    )
+
+
+def _person(
+    username: str,
+    role: str,
+    password: str,
+    organization: Organization | None,
+    names: tuple[str, str],
+) -> Person:
+    user = User(
+        username=username,
+        email=f"{username}@customer.example" if role == Role.CUSTOMER else f"{username}@hd.example",
+        role=role,
+        organization=organization,
+        first_name=names[0],
+        last_name=names[1],
+    )
+    user.set_password(password)
+    user.save()
+    return Person(username, password, user.email, user.display_name)
