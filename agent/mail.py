@@ -18,6 +18,7 @@ from django_stubs_ext import StrOrPromise
 from agent.access import case_url, workspace_cases
 from cases.models import Case, InboundMessage, Outcome, Queue, User
 from cases.selectors import inbound_visible_to
+from services.mail_addresses import base_address, receiving_addresses
 from services.mail_reading import MailFile, ReadMessage, read_message
 from web.forms import Select
 from workflows.metadata import closed_cases
@@ -212,17 +213,12 @@ def sender_cases(user: User, message: InboundMessage) -> list[Case]:
 
 
 def queue_of(message: InboundMessage) -> Queue | None:
-    """The queue the message was addressed to: its mailbox's, or the queue whose address it
-    reached."""
+    """The queue the message was addressed to: its mailbox's, or the queue whose address (or a
+    plus-address of it) it reached, as the handling found it (`services.mail_addresses`)."""
     if message.mailbox is not None:
         return message.mailbox.queue
-    return queue_by_address(message.recipient)
-
-
-def queue_by_address(address: str) -> Queue | None:
-    if not address:
-        return None
-    return Queue.objects.filter(email_address__iexact=address.strip()).first()
+    queue_id = receiving_addresses().get(base_address(message.recipient))
+    return Queue.objects.filter(pk=queue_id).first() if queue_id is not None else None
 
 
 def case_id_of(typed: str) -> int | None:

@@ -3,6 +3,16 @@ pipe's way in), a thousand waiting messages polled from a real IMAP server (pyma
 dev dependency), and the memory a 25 MB message takes on each way in (tracemalloc's peak: the
 Python heap, what would grow with the message).
 
+What the ingest figure includes is what a worker that ingests does in production: each reply (a
+customer answering the email that acknowledged their case, as a mail client writes it) stored,
+handled in its transaction, the notification it causes written (each bench case has an
+assignee, whom the reply notifies), and the delivery task published to a broker: kombu's
+in-process `memory://`, a publish without the network, made on the process's publishing thread
+as with Redis (notifications.tasks), the clock stopped once every task is in the broker. The
+delivery is a task of its own, possibly on another worker, so it is not in the figure (nor in
+the IMAP poll's); a second line delivers inline (Celery eager: each email rendered and handed to
+the dummy backend), for reference.
+
 Called by `python -m bench` after the pages; figures, not assertions. Every reply is a new
 message (a fresh Message-ID), so each run adds its comments to the bench's cases.
 """
@@ -23,10 +33,13 @@ from pathlib import Path
 from django.db.models import Count
 from django.test import override_settings
 from imap_tools import MailBoxUnencrypted
+from kombu.transport import memory
 
 from cases.models import Case, InboundMessage, Mailbox, Queue, User
 from cases.models.mail import Security, Via
+from helpdesk.celery import app as celery_app
 from notifications.mail_names import case_thread_root
+from notifications.models import Kind, Notification
 from services.cases import case_create
 from services.inbound import inbound_handle, inbound_store
 from services.mailboxes import mailbox_poll
@@ -34,6 +47,7 @@ from tests.mail import corpus
 from workflows.metadata import closed_cases
 
 REPLIES = 300
+WARM = 2  # replies ingested before the clock starts
 CASES = 50  # the replies go to these cases in turn
 MAIL_CASE = "Bench mail case"
 QUEUE_ADDRESS = "bench-support@helpdesk.example"
@@ -45,8 +59,9 @@ SHAPES = (corpus.gmail_reply, corpus.outlook_reply, corpus.apple_mail_reply)
 
 
 def mail_cases() -> list[Case]:
-    """Open cases of bench customers in a queue that receives mail (made once, then reused):
-    the seeded cases' references are the bench's own, which no mail client would quote."""
+    """Open cases of bench customers in a queue that receives mail (made once, then reused),
+    each assigned to a bench agent, whom a reply by email notifies: the seeded cases'
+    references are the bench's own, which no mail client would quote."""
     queue = Queue.objects.get(name="Bench technical_support")
     if not queue.email_address:
         queue.email_address = QUEUE_ADDRESS
@@ -66,20 +81,32 @@ def mail_cases() -> list[Case]:
                 description="The printer stops after every page.",
             )
         )
+    agent = User.objects.get(username="bench-agent-0")
+    unassigned = [case for case in cases if case.assignee_id is None]
+    Case.objects.filter(pk__in=[case.pk for case in unassigned]).update(assignee=agent)
+    for case in unassigned:
+        case.assignee = agent
     return cases
 
 
 def replies(cases: list[Case], count: int) -> list[bytes]:
     """Replies as customers' mail clients write them (Gmail, Outlook, Apple Mail, in turn), each
-    from a case's requester to the helpdesk's email about it: its thread in `References`, its
-    reference in the subject, the earlier message quoted."""
+    from a case's requester answering the helpdesk's email about it (the acknowledgement of the
+    case): that email's Message-ID in `In-Reply-To`, the thread in `References`, the reference
+    in the subject, the earlier message quoted."""
+    answered = dict(
+        Notification.objects.filter(case__in=cases, kind=Kind.CASE_CREATED).values_list(
+            "case_id", "message_id"
+        )
+    )
     return [
         SHAPES[n % len(SHAPES)](
             sender=f"{case.requester.get_full_name()} <{case.requester.email}>",
             to=QUEUE_ADDRESS,
             subject=f"Re: [{case.reference}] Your case was answered",
             words=f"Reply {n}: it happened again this morning, see the log below.",
-            references=[case_thread_root(str(case.reference))],
+            in_reply_to=answered[case.pk],
+            references=[case_thread_root(str(case.reference)), answered[case.pk]],
         )
         for n, case in ((n, cases[n % len(cases)]) for n in range(count))
     ]
@@ -182,6 +209,52 @@ def poll_until_empty(mailbox: Mailbox) -> int:
         read += result.read
 
 
+@contextmanager
+def delivery_queued() -> Iterator[None]:
+    """Within the block, a commit's notifications are published to the in-process broker (as a
+    worker publishes them to Redis), not delivered inline; what was published is dropped after."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.broker_url
+    conf.update(task_always_eager=False, broker_url="memory://localhost/")
+    try:
+        yield
+    finally:
+        conf.update(task_always_eager=saved[0], broker_url=saved[1])
+        memory.Channel.queues.clear()
+
+
+def published() -> int:
+    """The delivery tasks waiting in the in-process broker."""
+    waiting = memory.Channel.queues.get(celery_app.conf.task_default_queue)
+    return waiting.qsize() if waiting is not None else 0
+
+
+def notifications_since(pk: int) -> int:
+    return Notification.objects.filter(pk__gt=pk).count()
+
+
+def last_notification_pk() -> int:
+    return Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def ingest_rate(messages: list[bytes], *, expect_published: bool) -> tuple[float, int, int]:
+    """Messages per second for ingesting `messages` one after another; with the notifications
+    they recorded and, when publishing, the clock stopped only once every delivery task of
+    theirs is in the broker (the publishing thread has caught up): (rate, notifications,
+    tasks published)."""
+    notified = last_notification_pk()
+    before = published()
+    started = time.perf_counter()
+    for raw in messages:
+        ingest(raw)
+    recorded = notifications_since(notified)
+    deadline = time.monotonic() + 10
+    while expect_published and published() - before < recorded and time.monotonic() < deadline:
+        time.sleep(0.001)
+    elapsed = time.perf_counter() - started
+    return len(messages) / elapsed, recorded, published() - before
+
+
 def ingest(raw: bytes) -> None:
     message, _created = inbound_store(raw=raw, via=Via.PIPE)
     inbound_handle(message_id=message.pk)
@@ -194,24 +267,38 @@ def ingest_file(path: Path) -> None:
 
 
 def mail_figures() -> None:
-    """Prints the mail figures (the emails the handling sends are rendered, then dropped)."""
+    """Prints the mail figures (the emails the inline deliveries send are rendered, then
+    dropped)."""
     print(f"\n{'mail in':<58} {'figure':>23}")
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         cases = mail_cases()
+        with delivery_queued():
+            messages = replies(cases, WARM + REPLIES)
+            # Warm: the connection, the broker, the publishing thread.
+            ingest_rate(messages[:WARM], expect_published=True)
+            since = last_message_pk()
+            rate, recorded, sent = ingest_rate(messages[WARM:], expect_published=True)
+            line(
+                f"ingest: {REPLIES} replies, store + handle + publish, one process",
+                f"{rate:.0f} messages/s",
+            )
+            line("  notifications recorded, delivery tasks published", f"{recorded}, {sent}")
+            line("  what they became", outcomes(since))
+        messages = replies(cases, WARM + REPLIES)
+        ingest_rate(messages[:WARM], expect_published=False)  # warm: the templates
         since = last_message_pk()
-        messages = replies(cases, REPLIES)
-        ingest(messages.pop())  # warm: templates, the connection
-        started = time.perf_counter()
-        for raw in messages:
-            ingest(raw)
-        elapsed = time.perf_counter() - started
+        rate, _recorded, _sent = ingest_rate(messages[WARM:], expect_published=False)
         line(
-            f"ingest: {len(messages)} replies, store + handle, one process",
-            f"{len(messages) / elapsed:.0f} messages/s",
+            f"ingest, reference: {REPLIES} replies, delivery inline (eager)",
+            f"{rate:.0f} messages/s",
         )
         line("  what they became", outcomes(since))
 
-        with tempfile.TemporaryDirectory() as folder, imap_server() as (host, port):
+        with (
+            delivery_queued(),
+            tempfile.TemporaryDirectory() as folder,
+            imap_server() as (host, port),
+        ):
             box = f"bench-{uuid.uuid4().hex[:8]}"
             mailbox = bench_mailbox(host, port, box, cases[0].queue)
             deliver(host, port, box, replies(cases, WAITING))
@@ -219,7 +306,10 @@ def mail_figures() -> None:
             started = time.perf_counter()
             read = poll_until_empty(mailbox)
             elapsed = time.perf_counter() - started
-            line(f"imap: poll {read} waiting messages (store, move, handle)", f"{elapsed:.1f} s")
+            line(
+                f"imap: poll {read} waiting messages (store, move, handle, publish)",
+                f"{elapsed:.1f} s",
+            )
             line("  what they became", outcomes(since))
 
             # A reply with a large log attached, once by the pipe and once by IMAP (a message

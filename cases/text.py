@@ -1,6 +1,7 @@
 """Limits on what people type, the one check of a text field that every writer uses, and the one
 way their Markdown becomes HTML (or, for the text part of an email, plain text)."""
 
+import re
 from functools import lru_cache
 from importlib.util import find_spec
 
@@ -29,6 +30,18 @@ def clean_text(name: str, value: object, *, required: bool, limit: int = MAX_TEX
     if len(value) > limit:
         raise InvalidInput.field(name, f"At most {limit} characters.")
     return value.strip()
+
+
+# A backslash before ASCII punctuation is an escape in Markdown: rendered, `\\server\share` and
+# `*.txt\*` would each lose one.
+_CONSUMED_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+
+
+def literal_markdown(text: str) -> str:
+    """Plain text (an email's words) as Markdown that renders every backslash it holds: each one
+    Markdown would take for an escape is doubled, and nothing else changes, so a path or a
+    quoted `\\n` reads on the page and in the email as the sender wrote it."""
+    return _CONSUMED_BACKSLASH.sub(r"\\\\", text)
 
 
 # Markdown as people write it in a support conversation: raw HTML stays text ("js-default"), a

@@ -15,7 +15,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -28,38 +28,6 @@ from notifications.models import AccountEmail
 # Every account email's outbox key starts so: the task that delivers a commit's keys tells them
 # from the notifications' by it.
 KEY_PREFIX = "account:"
-
-
-def due(now: datetime) -> QuerySet[AccountEmail]:
-    """Unsent rows not backing off after a failure, nor given up."""
-    return AccountEmail.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        sent_at__isnull=True,
-        created_at__lte=now,
-        attempts__lt=MAX_ATTEMPTS,
-    )
-
-
-def deliver(*, keys: list[str], now: datetime) -> list[Outcome]:
-    """Deliver the due rows among `keys` (what the task after a commit was asked for)."""
-    ours = [key for key in keys if key.startswith(KEY_PREFIX)]
-    if not ours:
-        return []
-    return deliver_rows(due(now).filter(key__in=ours).order_by("created_at", "id"), now=now)
-
-
-def deliver_one(row_id: int, *, now: datetime) -> Outcome | None:
-    """Send one row if it is still due; None when another worker has it or has sent it."""
-    outcomes = deliver_rows(due(now).filter(pk=row_id), now=now)
-    return outcomes[0] if outcomes else None
-
-
-def deliver_rows(
-    rows: QuerySet[AccountEmail], *, now: datetime, limit: int | None = None
-) -> list[Outcome]:
-    """Send `rows` (due ones, ordered and limited by the caller) through their leases
-    (notifications/leases.py): nothing is judged before, the email is written when sent."""
-    return leases.deliver(OUTBOX, rows.select_related("recipient"), now=now, limit=limit)
 
 
 def email_of(row: AccountEmail) -> EmailMultiAlternatives | None:
@@ -89,13 +57,23 @@ def email_of(row: AccountEmail) -> EmailMultiAlternatives | None:
     )
 
 
-def _judge(row: AccountEmail, now: datetime) -> Outcome | None:
+def _judge(rows: list[AccountEmail], now: datetime) -> list[Outcome | None]:
     """Every claimed account email is sent (or found to need none when written)."""
-    return None
+    return [None for _row in rows]
 
 
 OUTBOX = leases.Outbox[AccountEmail](
-    name="Account email", judge=_judge, email_of=email_of, retry_delay=retry_delay
+    name="Account email",
+    model=AccountEmail,
+    key_prefix=KEY_PREFIX,
+    due_field="created_at",
+    related=("recipient",),
+    judge=_judge,
+    # Written when sent (the link's token from the user's state then), one at a time: a
+    # person asks for one now and then.
+    writer=leases.one_by_one(email_of),
+    retry_delay=retry_delay,
+    max_attempts=MAX_ATTEMPTS,
 )
 
 

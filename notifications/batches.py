@@ -1,12 +1,14 @@
-"""Keyset pagination for the sweeps: rows due now, oldest first, a bounded batch per query.
+"""Keyset pagination for the sweeps: rows due now, oldest first, a bounded batch per query; and
+writing a batch of rows, each with its own values, in one statement.
 
 It lives in the lowest layer that sweeps (the delivery sweep of this app); the timer sweeps of
 `workflows.sweeps` read their cases through it too.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Model, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
@@ -39,3 +41,39 @@ def after(field: str, value: Any, pk: int) -> TupleGreaterThan:
     the same instant (the closure notices of one sweep) are read once each, never again for
     every batch, as "field > value OR (field = value AND id > pk)" would."""
     return TupleGreaterThan(Tuple(F(field), F("pk")), (value, pk))
+
+
+def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:
+    """Write `fields` of `rows` (of one model, each row its own values) in one UPDATE.
+
+    On PostgreSQL `UPDATE ... FROM unnest(...)`, one array per column: Django's
+    `bulk_update` writes the same in a `CASE WHEN id = ... THEN ...` per field and row, whose
+    building alone took most of the delivery sweep's time (0.2 s for a batch of 100). Elsewhere
+    (SQLite: tests, a laptop) `bulk_update`."""
+    if not rows:
+        return
+    model = type(rows[0])
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(rows, list(fields))
+        return
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None  # every model of ours has one
+    concrete = {field.name: field for field in meta.concrete_fields}
+    columns = [pk, *(concrete[name] for name in fields)]
+    quote = connection.ops.quote_name
+    names = [quote(str(column.column)) for column in columns]
+    table = quote(meta.db_table)
+    arrays = ", ".join(f"%s::{column.cast_db_type(connection)}[]" for column in columns)
+    sql = (
+        f"UPDATE {table} SET "
+        + ", ".join(f"{name} = v.{name}" for name in names[1:])
+        + f" FROM unnest({arrays}) AS v({', '.join(names)})"
+        + f" WHERE {table}.{names[0]} = v.{names[0]}"
+    )
+    params = [
+        [column.get_db_prep_save(getattr(row, column.attname), connection) for row in rows]
+        for column in columns
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

@@ -13,17 +13,20 @@ allows: never to an undeliverable address (the row says so and stays in the app)
 AUTOMATIC_EMAILS_PER_HOUR automatic emails an hour to one address (the rest wait their turn).
 """
 
-import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
+from django.db.models import Case as DbCase
+from django.db.models import OuterRef, Q, Subquery, When
+from django.template.loader import get_template
 from django.utils import timezone
 
-from cases.models import Attachment, Comment, HistoryEntry, User
+from cases.models import Attachment, Comment, HistoryEntry, InboundMessage, User
 from cases.roles import is_staff_role, role_of
 from cases.text import markdown_to_text
 from cases.times import format_datetime, zone_of
@@ -31,18 +34,14 @@ from notifications import leases
 from notifications.leases import Outcome
 from notifications.links import case_url
 from notifications.mail_headers import automatic_headers, queue_address, reply_to
-from notifications.mail_limits import (
-    held_back_because,
-    held_back_until,
-    lock_address,
-    normalized,
-    withheld_because,
-)
+from notifications.mail_limits import HourlyLimit, held_back_because, normalized, withheld_because
 from notifications.mail_names import new_message_id
-from notifications.mail_threads import Thread, opening_message, thread_of
+from notifications.mail_threads import Thread, openings_of, seen_by, thread_of
 from notifications.models import AutoSubmitted, Kind, Notification
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    # What `get_template` returns, as django-stubs names it.
+    from django.template.backends.base import _EngineTemplate as Template
 
 # After this many failed attempts a row is left alone, its last error kept for the admin.
 MAX_ATTEMPTS = 8
@@ -66,105 +65,168 @@ def retry_delay(attempts: int) -> timedelta:
     return min(delay, LONGEST_RETRY_AFTER)
 
 
-def due(now: datetime) -> QuerySet[Notification]:
-    """Unsent rows whose time has come and that are not backing off after a failure."""
-    return Notification.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        sent_at__isnull=True,
-        scheduled_for__lte=now,
-        attempts__lt=MAX_ATTEMPTS,
-    )
+def _judge(rows: list[Notification], now: datetime) -> list[Outcome | None]:
+    """Settle each claimed row that sends no email now, or make it ready to send (None): no
+    usable address, an undeliverable one, the hourly limit of automatic emails (counted for
+    the batch at once, `HourlyLimit`)."""
+    created = [row.case_id for row in rows if row.kind == Kind.CASE_CREATED]
+    opened_by_email = openings_of(created)
+    for row in rows:
+        if row.kind == Kind.CASE_CREATED and row.case_id in opened_by_email:
+            row.auto_submitted = AutoSubmitted.AUTO_REPLIED
+    limited = [row.recipient.email for row in rows if _emailed(row) and _automatic(row)]
+    limit = HourlyLimit(limited, now=now) if limited else None
+    return [_verdict(row, now, limit) for row in rows]
 
 
-def deliver(*, keys: list[str], now: datetime) -> list[Outcome]:
-    """Deliver the due rows among `keys` (what the task after a commit was asked for)."""
-    return deliver_rows(due(now).filter(key__in=keys).order_by("scheduled_for", "id"), now=now)
+def _emailed(notification: Notification) -> bool:
+    """Whether the row's recipient is one an email may go to at all."""
+    recipient = notification.recipient
+    return bool(recipient.email) and recipient.is_active and not _undeliverable(recipient)
 
 
-def deliver_one(notification_id: int, *, now: datetime) -> Outcome | None:
-    """Send one row if it is still due; None when another worker has it or has sent it."""
-    outcomes = deliver_rows(due(now).filter(pk=notification_id), now=now)
-    return outcomes[0] if outcomes else None
+def _undeliverable(recipient: User) -> bool:
+    return recipient.email_undeliverable_since is not None
 
 
-def deliver_rows(
-    rows: QuerySet[Notification], *, now: datetime, limit: int | None = None
-) -> list[Outcome]:
-    """Send `rows` (due ones, ordered and limited by the caller) through their leases
-    (notifications/leases.py): each claimed row is judged under its lock (no usable address, an
-    undeliverable one, the hourly limit of automatic emails), then written out (`email_of`) and
-    sent outside any transaction."""
-    return leases.deliver(
-        OUTBOX, rows.select_related("case__queue", "recipient"), now=now, limit=limit
-    )
+def _automatic(notification: Notification) -> bool:
+    return notification.auto_submitted != AutoSubmitted.NO
 
 
-def _judge(notification: Notification, now: datetime) -> Outcome | None:
-    """Settle a claimed row that sends no email now, or make it ready to send (None)."""
+def _verdict(
+    notification: Notification, now: datetime, limit: HourlyLimit | None
+) -> Outcome | None:
     recipient = notification.recipient
     if not recipient.email or not recipient.is_active:
         # The in-app list is the row itself: someone without an email address, or no
         # longer active, gets no email and nothing is lost.
         return _done(notification, now)
-    if recipient.email_undeliverable_since is not None:
+    if _undeliverable(recipient):
         notification.email_withheld = withheld_because(recipient.email_undeliverable_reason)
-        _done(notification, now, "email_withheld")
+        _done(notification, now)
         return Outcome(notification, withheld=notification.email_withheld)
-    if notification.kind == Kind.CASE_CREATED and opening_message(notification.case) is not None:
-        notification.auto_submitted = AutoSubmitted.AUTO_REPLIED
-    if notification.auto_submitted != AutoSubmitted.NO:
-        lock_address(recipient.email)
-        until = held_back_until(recipient.email, now=now)
+    address = normalized(recipient.email)
+    if _automatic(notification):
+        assert limit is not None  # made for every automatic row with a usable address
+        until = limit.held_back_until(address)
         if until is not None:
             notification.held_back = held_back_because(until)
             notification.next_attempt_at = until
-            notification.save(update_fields=["auto_submitted", "held_back", "next_attempt_at"])
             return Outcome(notification, held_back_until=until)
+        limit.count(address)
     # Rows recorded before emails had a Message-ID get theirs now, kept for the retries.
     notification.message_id = notification.message_id or new_message_id()
     # Counted by the hourly limit while the email is in flight (its lease), emptied again if
     # the attempt fails.
-    notification.emailed_to = normalized(recipient.email)
+    notification.emailed_to = address
     return None
 
 
-def _email(notification: Notification) -> EmailMultiAlternatives:
-    opening = opening_message(notification.case)
-    answers = opening if notification.kind == Kind.CASE_CREATED else None
-    return email_of(notification, thread_of(notification, opening=opening, answers=answers))
-
-
-def _done(notification: Notification, now: datetime, *fields: str) -> Outcome:
-    """Stamp the row delivered (no email to send) and save it with `fields`."""
+def _done(notification: Notification, now: datetime) -> Outcome:
+    """Stamp the row delivered (no email to send)."""
     notification.sent_at = now
     notification.next_attempt_at = None
-    notification.save(update_fields=list(dict.fromkeys(["sent_at", "next_attempt_at", *fields])))
     return Outcome(notification)
+
+
+def _writer(rows: list[Notification]) -> Callable[[Notification], EmailMultiAlternatives]:
+    """Read what the batch's emails need in a few queries (`Prepared`), then write each."""
+    prepared = Prepared.of(rows)
+
+    def write(notification: Notification) -> EmailMultiAlternatives:
+        opening = prepared.openings.get(notification.case_id)
+        answers = opening if notification.kind == Kind.CASE_CREATED else None
+        thread = thread_of(
+            notification,
+            opening=opening,
+            answers=answers,
+            recent=prepared.recent.get(notification.pk, []),
+        )
+        return email_of(notification, thread, prepared)
+
+    return write
 
 
 OUTBOX = leases.Outbox[Notification](
     name="Notification",
+    model=Notification,
+    # Every key the task after a commit was given: the notifications' have no prefix of their
+    # own (the other tables' keys match none of theirs).
+    key_prefix="",
+    due_field="scheduled_for",
+    related=("case__queue", "recipient"),
     judge=_judge,
-    email_of=_email,
+    writer=_writer,
     retry_delay=retry_delay,
+    max_attempts=MAX_ATTEMPTS,
     claim_fields=("message_id", "auto_submitted", "emailed_to"),
+    settle_fields=("sent_at", "next_attempt_at", "email_withheld", "held_back", "auto_submitted"),
     unset_on_failure=("emailed_to",),
 )
+# Send one notification now if it is still due (the tests and the services' tests ask it).
+deliver_one = OUTBOX.deliver_one
 
 
-def email_of(notification: Notification, thread: Thread) -> EmailMultiAlternatives:
+@dataclass(frozen=True)
+class Prepared:
+    """What a batch of emails reads besides its rows, each in one query for the whole batch:
+    the emails that opened their cases, what each recipient saw of the thread lately, where
+    each queue's mail is read, and what each email quotes with the names of its files."""
+
+    openings: dict[int, InboundMessage]
+    recent: dict[int, list[str]]
+    answer_at: dict[int, str | None]
+    quotes: dict[int, "Quoted"]
+    # Each kind's text and HTML templates (templates/notifications/email/<kind>.txt, .html),
+    # looked up once a batch rather than twice an email.
+    templates: dict[str, tuple["Template", "Template"]]
+
+    @classmethod
+    def of(cls, rows: list[Notification]) -> "Prepared":
+        queues = {row.case.queue_id: row.case.queue for row in rows}
+        kinds = {row.kind for row in rows}
+        return cls(
+            openings=openings_of({row.case_id for row in rows}),
+            recent=seen_by(rows),
+            answer_at={pk: queue_address(queue) for pk, queue in queues.items()},
+            quotes=_quotes(rows),
+            templates={
+                kind: (
+                    get_template(f"notifications/email/{kind}.txt"),
+                    get_template(f"notifications/email/{kind}.html"),
+                )
+                for kind in kinds
+            },
+        )
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """What one email quotes: the public reply, or the history entry of the transition, and the
+    quote as Markdown with the names of the files that came with it."""
+
+    reply: Comment | None = None
+    entry: HistoryEntry | None = None
+    quote: str = ""
+    files: tuple[str, ...] = ()
+
+
+def email_of(
+    notification: Notification, thread: Thread, prepared: Prepared
+) -> EmailMultiAlternatives:
     """The email of a notification to its recipient, plain text and HTML, in the case's thread
     (`thread`), with the reply address that leads back to the case and, when a robot sent it,
     `Auto-Submitted`. Building it touches nothing: the caller sends it."""
     recipient = notification.recipient
     case = notification.case
-    template = f"notifications/email/{notification.kind}"
-    answer_at = queue_address(case.queue)
+    text_template, html_template = prepared.templates[notification.kind]
+    answer_at = prepared.answer_at[case.queue_id]
+    quoted = prepared.quotes.get(notification.pk, Quoted())
     # Every date the email writes is in the recipient's zone, as their pages show it.
     with timezone.override(zone_of(recipient)):
-        context = email_context(notification, answer_at=answer_at)
-        body = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
+        context = email_context(notification, answer_at=answer_at, quoted=quoted)
+        body = text_template.render(context)
+        html = html_template.render(context)
     message = EmailMultiAlternatives(
         subject=f"[{case.reference}] {notification.get_kind_display()}",
         body=body,
@@ -181,34 +243,20 @@ def email_of(notification: Notification, thread: Thread) -> EmailMultiAlternativ
     return message
 
 
-def email_context(notification: Notification, *, answer_at: str | None) -> dict[str, Any]:
+def email_context(
+    notification: Notification, *, answer_at: str | None, quoted: Quoted
+) -> dict[str, Any]:
     """What the templates may show. Only customer-facing text is ever put here (the case's own
     fields, public replies and the notes of transitions that customers see, never an internal
-    note or an internal history note, nor their files), so no template can leak one, whoever
-    the recipient is. The status is the one at the cause; rows recorded before it was kept have
-    none, and the templates then leave it out. `quote` is Markdown as people wrote it, which the
-    HTML emails render with the pages' `markdown` filter; `quote_text` is the same as plain text
-    for the text part. `attachments` names the files that came with the quoted message (in the
-    acknowledgement, the quote is the new case's description and the files are the case's).
-    Dates are in words in the active time zone (the recipient's, in `email_of`). `answer_at`
-    is where mail to the case's queue is read (`mail_headers.queue_address`), if anywhere."""
-    reply = None
-    entry = None
-    quote = ""
-    if notification.kind in QUOTES_REPLY:
-        reply = _public_replies(notification).first()
-    elif notification.kind in QUOTES_TRANSITION:
-        entry = _transition_entry(notification)
-        quote = _said_to_the_customer(entry)
-        if not quote and notification.kind == Kind.INFO_REQUESTED:
-            entry = None
-            reply = _public_replies(notification).filter(_BY_SUPPORT).first()
-    elif notification.kind == Kind.CASE_CREATED:
-        # The acknowledgement repeats what the customer asked (or what support wrote down for
-        # them), so they can check it was understood.
-        quote = notification.case.description
-    if reply is not None:
-        quote = reply.body
+    note or an internal history note, nor their files: see `_quotes`), so no template can leak
+    one, whoever the recipient is. The status is the one at the cause; rows recorded before it
+    was kept have none, and the templates then leave it out. `quote` is Markdown as people wrote
+    it, which the HTML emails render with the pages' `markdown` filter; `quote_text` is the same
+    as plain text for the text part. `attachments` names the files that came with the quoted
+    message (in the acknowledgement, the quote is the new case's description and the files are
+    the case's). Dates are in words in the active time zone (the recipient's, in `email_of`).
+    `answer_at` is where mail to the case's queue is read (`mail_headers.queue_address`), if
+    anywhere."""
     case = notification.case
     return {
         "notification": notification,
@@ -218,10 +266,10 @@ def email_context(notification: Notification, *, answer_at: str | None) -> dict[
         "reply_hint": reply_hint(notification.recipient, answer_at=answer_at),
         "status_label": notification.case_status_label,
         "sub_status_label": notification.case_sub_status_label,
-        "reply": reply,
-        "quote": quote,
-        "quote_text": markdown_to_text(quote),
-        "attachments": _files(notification, reply, entry),
+        "reply": quoted.reply,
+        "quote": quoted.quote,
+        "quote_text": markdown_to_text(quoted.quote),
+        "attachments": list(quoted.files),
         "opened_at": format_datetime(case.created_at),
         "first_response_due_at": (
             format_datetime(case.first_response_due_at) if case.first_response_due_at else ""
@@ -242,22 +290,107 @@ def reply_hint(recipient: User, *, answer_at: str | None) -> str:
     return ""
 
 
-def _public_replies(notification: Notification) -> QuerySet[Comment]:
-    """The case's public replies up to the cause, latest first."""
-    return (
-        notification.case.comments.filter(internal=False, created_at__lte=notification.created_at)
-        .select_related("author")
-        .order_by("-created_at", "-id")
+def _quotes(rows: list[Notification]) -> dict[int, Quoted]:
+    """What each row's email quotes (by row id), for the whole batch: the public reply that
+    caused it (`QUOTES_REPLY`), or what the transition that caused it said to the customer
+    (`QUOTES_TRANSITION`: its close notes or note, never an internal one; a request for
+    information that said nothing quotes support's latest public reply instead, which usually
+    asks the question), or for the acknowledgement the new case's description; with the names of
+    the files that came with it. The reply and the entry of each row are found by the database
+    in one query (the latest up to the cause), then read by id."""
+    wanted = [row for row in rows if row.kind in QUOTES_REPLY | QUOTES_TRANSITION]
+    found = _quoted_ids(wanted)
+    replies = Comment.objects.select_related("author").in_bulk(
+        {pk for ids in found.values() for pk in (ids["reply_id"], ids["support_reply_id"]) if pk}
     )
+    entries = HistoryEntry.objects.select_related("comment").in_bulk(
+        {ids["entry_id"] for ids in found.values() if ids["entry_id"]}
+    )
+    quotes: dict[int, Quoted] = {}
+    for row in wanted:
+        ids = found[row.pk]
+        reply = entry = None
+        quote = ""
+        if row.kind in QUOTES_REPLY:
+            reply = replies.get(ids["reply_id"])
+        else:
+            entry = entries.get(ids["entry_id"])
+            quote = _said_to_the_customer(entry)
+            if not quote and row.kind == Kind.INFO_REQUESTED:
+                entry, reply = None, replies.get(ids["support_reply_id"])
+        quote = reply.body if reply is not None else quote
+        quotes[row.pk] = Quoted(reply=reply, entry=entry, quote=quote)
+    for row in rows:
+        if row.kind == Kind.CASE_CREATED:
+            # The acknowledgement repeats what the customer asked (or what support wrote down
+            # for them), so they can check it was understood.
+            quotes[row.pk] = Quoted(quote=row.case.description)
+    return _with_files(rows, quotes)
 
 
-def _transition_entry(notification: Notification) -> HistoryEntry | None:
-    """The history entry of the transition that caused the notification: the latest up to the
-    cause into the status the row recorded (any status for older rows)."""
-    entries = notification.case.history.filter(created_at__lte=notification.created_at)
-    if notification.case_status:
-        entries = entries.filter(target=notification.case_status)
-    return entries.select_related("comment").order_by("-created_at", "-id").first()
+def _quoted_ids(rows: list[Notification]) -> dict[int, Any]:
+    """Per row, the ids of the latest public reply, the latest public reply by support and the
+    latest history entry of its case up to its cause (the entry into the status it recorded,
+    any entry for older rows that recorded none)."""
+    if not rows:
+        return {}
+    replies = Comment.objects.filter(
+        case_id=OuterRef("case_id"), internal=False, created_at__lte=OuterRef("created_at")
+    ).order_by("-created_at", "-id")
+    entries = HistoryEntry.objects.filter(
+        case_id=OuterRef("case_id"), created_at__lte=OuterRef("created_at")
+    ).order_by("-created_at", "-id")
+    return {
+        row["pk"]: row
+        for row in Notification.objects.filter(pk__in=[row.pk for row in rows])
+        .annotate(
+            reply_id=Subquery(replies.values("pk")[:1]),
+            support_reply_id=Subquery(replies.filter(_BY_SUPPORT).values("pk")[:1]),
+            entry_id=DbCase(
+                When(case_status="", then=Subquery(entries.values("pk")[:1])),
+                default=Subquery(entries.filter(target=OuterRef("case_status")).values("pk")[:1]),
+            ),
+        )
+        .values("pk", "reply_id", "support_reply_id", "entry_id")
+    }
+
+
+def _with_files(rows: list[Notification], quotes: dict[int, Quoted]) -> dict[int, Quoted]:
+    """The quotes with the names of the files that came with what they quote: the reply, the
+    public message a transition posted, or, for the acknowledgement, the new case (one query
+    for the batch). Never an internal note's: a quoted reply is public, and an entry's message
+    counts only when public too."""
+    by_comment: dict[int, int] = {}
+    by_case: dict[int, int] = {}
+    for row in rows:
+        quoted = quotes.get(row.pk)
+        if quoted is None:
+            continue
+        entry = quoted.entry
+        if quoted.reply is not None:
+            by_comment[row.pk] = quoted.reply.pk
+        elif entry is not None and entry.comment is not None and not entry.comment.internal:
+            by_comment[row.pk] = entry.comment.pk
+        elif row.kind == Kind.CASE_CREATED:
+            by_case[row.pk] = row.case_id
+    if not by_comment and not by_case:
+        return quotes
+    files = Attachment.objects.filter(
+        Q(comment_id__in=by_comment.values())
+        | Q(case_id__in=by_case.values(), comment__isnull=True)
+    ).order_by("created_at", "id")
+    of_comment: dict[int, list[str]] = defaultdict(list)
+    of_case: dict[int, list[str]] = defaultdict(list)
+    for file in files.only("comment_id", "case_id", "filename"):
+        if file.comment_id is None:
+            of_case[file.case_id].append(file.filename)
+        else:
+            of_comment[file.comment_id].append(file.filename)
+    for pk, comment_id in by_comment.items():
+        quotes[pk] = replace(quotes[pk], files=tuple(of_comment[comment_id]))
+    for pk, case_id in by_case.items():
+        quotes[pk] = replace(quotes[pk], files=tuple(of_case[case_id]))
+    return quotes
 
 
 def _said_to_the_customer(entry: HistoryEntry | None) -> str:
@@ -266,20 +399,3 @@ def _said_to_the_customer(entry: HistoryEntry | None) -> str:
     if entry is None or entry.note_internal:
         return ""
     return str(entry.payload.get("close_notes") or entry.note)
-
-
-def _files(
-    notification: Notification, reply: Comment | None, entry: HistoryEntry | None
-) -> list[str]:
-    """The names of the files that came with what the email quotes: the reply, the public
-    message a transition posted, or, for the acknowledgement, the new case. Never an internal
-    note's: `reply` is public, and an entry's message counts only when public too."""
-    if reply is not None:
-        files = reply.attachments.all()
-    elif entry is not None and entry.comment is not None and not entry.comment.internal:
-        files = entry.comment.attachments.all()
-    elif notification.kind == Kind.CASE_CREATED:
-        files = Attachment.objects.filter(case=notification.case, comment__isnull=True)
-    else:
-        return []
-    return list(files.order_by("created_at", "id").values_list("filename", flat=True))

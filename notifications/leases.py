@@ -1,28 +1,32 @@
-"""Sending an outbox row without holding the database while the mail server answers: the row is
-claimed with a lease in one short transaction, its email is sent outside any transaction or lock
-(within EMAIL_TIMEOUT), and the outcome is written in a second short transaction.
+"""The one driver of the three outbox tables (notifications, emails about an account, notices
+answering a message that came in): which rows are due, and sending them without holding the
+database while the mail server answers. A batch of rows is claimed with a lease in one short
+transaction, their emails are sent outside any transaction or lock (within EMAIL_TIMEOUT), and
+the outcomes are written in a second short transaction.
 
 A lease says "a worker is sending this until then": no other worker claims the row meanwhile
 (the claim skips locked rows and leased ones), so two workers never send the same email at once.
 A worker that dies between sending and writing the outcome leaves the row leased; once the lease
 is over the row is due again and is sent again: delivery is at least once, never at most once.
 
-The three outbox tables (notifications, emails about an account, notices answering a message that
-came in) share this driver; each says how a claimed row is judged (`judge`: settled without
-sending, e.g. an undeliverable address or the hourly limit) and how its email is written
-(`email_of`).
+Each table says only what differs (`Outbox`): how a claimed batch is judged (settled without
+sending, e.g. an undeliverable address or the hourly limit) and how its emails are written. Both
+work on the whole batch, so that what a batch needs is read in a few queries, not a few per row;
+the leases, the settled rows and the outcomes are written in one UPDATE each.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from notifications.batches import update_rows
 from notifications.models import AccountEmail, MailNotice, Notification
 
 log = logging.getLogger(__name__)
@@ -53,23 +57,143 @@ class Outcome:
         return not (self.error or self.withheld or self.held_back_until)
 
 
+# A table's verdict on each row of a claimed batch, in order: an `Outcome` settles the row
+# without an email (having set, not saved, its `settle_fields`); None sends it (having set its
+# `claim_fields` as they should be while it is in flight).
+Judge = Callable[[list[Row], datetime], list[Outcome | None]]
+# Reads what a batch of leased rows' emails need, then writes one email per row (None: none).
+Writer = Callable[[list[Row]], Callable[[Row], EmailMessage | None]]
+
+
 @dataclass(frozen=True)
 class Outbox(Generic[Row]):
-    """How one outbox table is sent: `judge` a claimed row under its lock (an `Outcome` settles
-    it without an email, having saved what it changed; None sends it, keeping `claim_fields` it
-    may have set), `email_of` writes its email (outside the transaction: the row is leased),
-    `retry_delay` spaces failed attempts, and `sent_fields` are what a sent row adds to
-    `OUTCOME_FIELDS`."""
+    """One outbox table: its `model`, the prefix of its keys (what the task after a commit tells
+    the tables apart by; "" takes every key), the field that says when a row falls due, what a
+    claim reads with each row (`related`), how a batch is judged and written, how failed
+    attempts are spaced and when they are given up, and the fields a claim, a verdict and a
+    sent email write besides the lease and `OUTCOME_FIELDS`."""
 
     name: str
-    judge: Callable[[Row, datetime], Outcome | None]
-    email_of: Callable[[Row], EmailMessage | None]
+    model: type[Row]
+    key_prefix: str
+    due_field: str
+    related: tuple[str, ...]
+    judge: Judge[Row]
+    writer: Writer[Row]
     retry_delay: Callable[[int], timedelta]
+    max_attempts: int
     claim_fields: tuple[str, ...] = ()
+    settle_fields: tuple[str, ...] = ()
     sent_fields: tuple[str, ...] = ()
     # Fields a claim set that a failed attempt empties again (the address a notification's
     # email was going to, which the hourly limit counts while the email is in flight).
     unset_on_failure: tuple[str, ...] = ()
+
+    def due(self, now: datetime) -> QuerySet[Row]:
+        """Unsent rows whose time has come, not backing off after a failure (or held back by
+        the hourly limit), nor given up."""
+        rows: QuerySet[Row] = self.model._default_manager.filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+            sent_at__isnull=True,
+            attempts__lt=self.max_attempts,
+            **{f"{self.due_field}__lte": now},
+        )
+        return rows
+
+    def deliver(self, *, keys: list[str], now: datetime) -> list[Outcome]:
+        """Deliver the due rows among `keys` (what the task after a commit was asked for)."""
+        ours = [key for key in keys if key.startswith(self.key_prefix)]
+        if not ours:
+            return []
+        rows = self.due(now).filter(key__in=ours).order_by(self.due_field, "id")
+        return self.deliver_rows(rows, now=now)
+
+    def deliver_one(self, row_id: int, *, now: datetime) -> Outcome | None:
+        """Send one row if it is still due; None when another worker has it or has sent it."""
+        outcomes = self.deliver_rows(self.due(now).filter(pk=row_id), now=now)
+        return outcomes[0] if outcomes else None
+
+    def deliver_rows(
+        self, rows: QuerySet[Row], *, now: datetime, limit: int | None = None
+    ) -> list[Outcome]:
+        """Claim `rows` (due ones, ordered by the caller; the first `limit`), send them and
+        record the outcomes, one outcome per row claimed and tried; rows another worker holds
+        are skipped. Should sending take so long (a mail server answering at its timeout) that
+        the batch's leases could run out under it, the rows not yet tried are given back,
+        untried, for the next run: no other worker may claim a row this one is still sending."""
+        settled, leased = self._claim(rows.select_related(*self.related), now, limit)
+        if not leased:
+            return settled
+        write = self._writer(leased)
+        deadline = time.monotonic() + (LEASE / 2).total_seconds()
+        attempts = []
+        for row in leased:
+            if time.monotonic() > deadline:
+                row.attempts -= 1
+                row.leased_until = None
+                for name in self.unset_on_failure:
+                    setattr(row, name, "")
+                continue
+            attempts.append(self._send(write, row, now))
+        fields = OUTCOME_FIELDS + self.sent_fields + self.unset_on_failure
+        update_rows(leased, list(dict.fromkeys(fields)))
+        return settled + attempts
+
+    def _claim(
+        self, rows: QuerySet[Row], now: datetime, limit: int | None
+    ) -> tuple[list[Outcome], list[Row]]:
+        """The first short transaction: lock the rows (skipping those another worker has
+        locked), judge them, and lease the ones to send."""
+        with transaction.atomic():
+            claiming = rows.filter(unleased(now)).select_for_update(skip_locked=True, of=("self",))
+            claimed = list(claiming if limit is None else claiming[:limit])
+            if not claimed:
+                return [], []
+            verdicts = self.judge(claimed, now)
+            settled = [outcome for outcome in verdicts if outcome is not None]
+            leased = [row for row, v in zip(claimed, verdicts, strict=True) if v is None]
+            if self.settle_fields:
+                update_rows([outcome.notification for outcome in settled], self.settle_fields)
+            for row in leased:
+                row.attempts += 1
+                row.leased_until = now + LEASE
+            update_rows(leased, ["attempts", "leased_until", *self.claim_fields])
+        return settled, leased
+
+    def _writer(self, leased: list[Row]) -> Callable[[Row], EmailMessage | None]:
+        """The batch's writer; should reading what it needs fail, every email of the batch fails
+        with that error (recorded and retried like a failed send)."""
+        try:
+            return self.writer(leased)
+        except Exception as error:  # whatever the reading raises, each row keeps it
+            failure = error
+
+            def failing(row: Row) -> EmailMessage | None:
+                raise failure
+
+            return failing
+
+    def _send(
+        self, write: Callable[[Row], EmailMessage | None], row: Row, now: datetime
+    ) -> Outcome:
+        """Send a leased row's email, outside any transaction; the row (in memory) says how it
+        went."""
+        row.leased_until = None
+        try:
+            email = write(row)
+            if email is not None:
+                email.send()
+        except Exception as error:  # whatever the mail backend raises, the row keeps it
+            row.last_error = f"{type(error).__name__}: {error}"[:2000]
+            row.next_attempt_at = now + self.retry_delay(row.attempts)
+            for name in self.unset_on_failure:
+                setattr(row, name, "")
+            log.warning("%s %s failed: %s", self.name, row.pk, error)
+            return Outcome(row, error=row.last_error)
+        row.last_error = ""
+        row.next_attempt_at = None
+        row.sent_at = now
+        return Outcome(row)
 
 
 def unleased(now: datetime) -> Q:
@@ -77,58 +201,11 @@ def unleased(now: datetime) -> Q:
     return Q(leased_until__isnull=True) | Q(leased_until__lte=now)
 
 
-def deliver(
-    outbox: Outbox[Row], rows: QuerySet[Row], *, now: datetime, limit: int | None = None
-) -> list[Outcome]:
-    """Claim `rows` (due ones, ordered by the caller; the first `limit`), send them and record
-    the outcomes, one outcome per row claimed; rows another worker holds are skipped."""
-    settled, leased = _claim(outbox, rows, now, limit)
-    attempts = [_send(outbox, row, now) for row in leased]
-    if leased:
-        with transaction.atomic():
-            model = type(leased[0])
-            fields = OUTCOME_FIELDS + outbox.sent_fields + outbox.unset_on_failure
-            model.objects.bulk_update(leased, list(dict.fromkeys(fields)))
-    return settled + attempts
+def one_by_one(email_of: Callable[[Any], EmailMessage | None]) -> Writer[Any]:
+    """A writer for a table whose emails need nothing read beforehand (or rarely sent in
+    numbers): each row's email written by `email_of` alone."""
 
+    def writer(rows: list[Any]) -> Callable[[Any], EmailMessage | None]:
+        return email_of
 
-def _claim(
-    outbox: Outbox[Row], rows: QuerySet[Row], now: datetime, limit: int | None
-) -> tuple[list[Outcome], list[Row]]:
-    """The first short transaction: lock the rows (skipping those another worker has locked),
-    judge each, and lease the ones to send."""
-    settled: list[Outcome] = []
-    leased: list[Row] = []
-    with transaction.atomic():
-        claiming = rows.filter(unleased(now)).select_for_update(skip_locked=True, of=("self",))
-        claimed = list(claiming if limit is None else claiming[:limit])
-        for row in claimed:
-            outcome = outbox.judge(row, now)
-            if outcome is not None:
-                settled.append(outcome)
-                continue
-            row.attempts += 1
-            row.leased_until = now + LEASE
-            row.save(update_fields=["attempts", "leased_until", *outbox.claim_fields])
-            leased.append(row)
-    return settled, leased
-
-
-def _send(outbox: Outbox[Row], row: Row, now: datetime) -> Outcome:
-    """Send a leased row's email, outside any transaction; the row (in memory) says how it went."""
-    row.leased_until = None
-    try:
-        email = outbox.email_of(row)
-        if email is not None:
-            email.send()
-    except Exception as error:  # whatever the mail backend raises, the row keeps it
-        row.last_error = f"{type(error).__name__}: {error}"[:2000]
-        row.next_attempt_at = now + outbox.retry_delay(row.attempts)
-        for field in outbox.unset_on_failure:
-            setattr(row, field, "")
-        log.warning("%s %s failed: %s", outbox.name, row.pk, error)
-        return Outcome(row, error=row.last_error)
-    row.last_error = ""
-    row.next_attempt_at = None
-    row.sent_at = now
-    return Outcome(row)
+    return writer

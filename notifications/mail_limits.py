@@ -7,20 +7,22 @@ What is held back is not lost: the row waits, says why, and is due again when th
 (`held_back_until`); the delivery sweep sends it then, as no failed attempt.
 
 Two workers delivering to the same address at once must not both send the tenth email: the
-caller takes `lock_address` inside the transaction that claims its row, then counts, and an email
-claimed for sending (leased) counts as sent from then on, since it is sent after that
-transaction. On
+addresses of a claimed batch are locked inside the transaction that claims it, then counted
+(`HourlyLimit`), and an email claimed for sending (leased) counts as sent from then on, since it
+is sent after that transaction. On
 PostgreSQL that is a transaction-scoped advisory lock per address (released at commit, so it
 works behind PgBouncer in transaction mode); SQLite needs none, since the project opens every
 SQLite transaction IMMEDIATE (helpdesk/settings.py), which already lets one writer at a time in.
 """
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, Trim
 
 from cases.models import User
 from notifications.models import AutoSubmitted, MailNotice, Notification
@@ -38,19 +40,23 @@ def normalized(address: str) -> str:
     return address.strip().lower()
 
 
-def undeliverable_reason(address: str) -> str:
-    """Why nothing may go to `address` (mail to it bounced: a person with that address is
-    marked undeliverable), else ""."""
+def undeliverable(addresses: Iterable[str]) -> dict[str, str]:
+    """The addresses among `addresses` that nothing may go to (mail to them bounced: a person
+    with that address is marked undeliverable), each with the words a row keeps
+    (`withheld_because`); one query for a batch."""
+    wanted = {normalized(address) for address in addresses}
+    if not wanted:
+        return {}
     marked = (
-        User.objects.filter(
-            email__iexact=normalized(address), email_undeliverable_since__isnull=False
-        )
-        .values_list("email_undeliverable_reason", flat=True)
-        .first()
+        User.objects.annotate(address=Lower(Trim("email")))
+        .filter(address__in=wanted, email_undeliverable_since__isnull=False)
+        .order_by("pk")
+        .values_list("address", "email_undeliverable_reason")
     )
-    if marked is None:
-        return ""
-    return withheld_because(marked)
+    reasons: dict[str, str] = {}
+    for address, reason in marked:
+        reasons.setdefault(address, withheld_because(reason))
+    return reasons
 
 
 def withheld_because(reason: str) -> str:
@@ -59,45 +65,115 @@ def withheld_because(reason: str) -> str:
     return f"Not sent: the address is marked undeliverable{detail}"[:300]
 
 
-def lock_address(address: str) -> None:
-    """Hold the address until the caller's transaction ends (see the module's docstring)."""
-    if connection.vendor != "postgresql":
+class HourlyLimit:
+    """The hourly limit over a batch of rows claimed together, inside the claiming transaction:
+    the batch's addresses are locked at once (see the module's docstring), in one order so that
+    two workers claiming overlapping batches cannot deadlock; what each address was sent within
+    the hour is counted in one query per table; and each email the batch lets go counts as sent
+    now (`count`), as it is in flight from then on."""
+
+    def __init__(self, addresses: Iterable[str], *, now: datetime) -> None:
+        self.now = now
+        # A limit below one would hold every automatic email for good; one an hour is the least.
+        self.limit = max(int(settings.AUTOMATIC_EMAILS_PER_HOUR), 1)
+        wanted = sorted({normalized(address) for address in addresses})
+        _lock_addresses(wanted)
+        self.counted = _sent_within_the_hour(wanted, now)
+        self.added: Counter[str] = Counter()
+
+    def held_back_until(self, address: str) -> datetime | None:
+        """When the next automatic email to `address` may go, if not now: an hour after the
+        oldest of the last AUTOMATIC_EMAILS_PER_HOUR ones sent within the hour (this batch's
+        included)."""
+        address = normalized(address)
+        added = self.added[address]
+        if self.counted.get(address, 0) + added < self.limit:
+            return None
+        # At the limit (rare: a loop, a flood): the times themselves, for this address alone.
+        sent = [self.now] * added + _latest(address, self.now, self.limit)
+        return sent[self.limit - 1] + WINDOW
+
+    def count(self, address: str) -> None:
+        """An automatic email to `address` goes with this batch."""
+        self.added[normalized(address)] += 1
+
+
+def _counted(now: datetime) -> Q:
+    """The emails the limit counts: sent within the hour, or in flight (claimed with a lease,
+    notifications/leases.py), which counts as sent now: the worker sending it released the
+    address's lock before it was sent."""
+    return Q(sent_at__gt=now - WINDOW) | Q(sent_at__isnull=True, leased_until__gt=now)
+
+
+def _automatic_notifications(now: datetime) -> QuerySet[Notification]:
+    """(The empty address excluded in so many words: PostgreSQL proves a lookup of more than
+    100 addresses at once within the partial index notification_emailed_idx only so.)"""
+    return (
+        Notification.objects.filter(_counted(now))
+        .exclude(emailed_to="")
+        .exclude(auto_submitted=AutoSubmitted.NO)
+    )
+
+
+def _notices(now: datetime) -> QuerySet[MailNotice]:
+    return MailNotice.objects.filter(_counted(now), email_withheld="")
+
+
+def _lock_addresses(addresses: list[str]) -> None:
+    """Hold the addresses until the caller's transaction ends, in the order of their lock keys."""
+    if connection.vendor != "postgresql" or not addresses:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ADDRESS_LOCKS, normalized(address)]
+            "SELECT pg_advisory_xact_lock(%s, h) FROM (SELECT DISTINCT hashtext(a) AS h "
+            "FROM unnest(%s::text[]) AS a ORDER BY h OFFSET 0) AS keys",
+            [ADDRESS_LOCKS, addresses],
         )
 
 
-def held_back_until(address: str, *, now: datetime) -> datetime | None:
-    """When the next automatic email to `address` may go, if not now: an hour after the
-    oldest of the last AUTOMATIC_EMAILS_PER_HOUR ones sent within the hour. Call it under
-    `lock_address`."""
-    # A limit below one would hold every automatic email for good; one an hour is the least.
-    limit = max(int(settings.AUTOMATIC_EMAILS_PER_HOUR), 1)
-    address = normalized(address)
-    since = now - WINDOW
-    # An email in flight (claimed with a lease, notifications/leases.py) counts as sent now:
-    # the worker sending it released the address's lock before it was sent.
-    counted = Q(sent_at__gt=since) | Q(sent_at__isnull=True, leased_until__gt=now)
+def _sent_within_the_hour(addresses: list[str], now: datetime) -> Counter[str]:
+    """How many automatic emails each address was sent within the hour (or has in flight)."""
+    counts: Counter[str] = Counter()
+    if not addresses:
+        return counts
+    notifications = (
+        _automatic_notifications(now)
+        .filter(emailed_to__in=addresses)
+        .values_list("emailed_to")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    notices = (
+        _notices(now)
+        .filter(address__in=addresses)
+        .values_list("address")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for address, n in (*notifications, *notices):
+        counts[address] += n
+    return counts
+
+
+def _latest(address: str, now: datetime, limit: int) -> list[datetime]:
+    """The times of the last `limit` automatic emails to `address` within the hour, latest
+    first (in flight: now)."""
     at = Coalesce("sent_at", Value(now))
     notifications = (
-        Notification.objects.filter(counted, emailed_to=address)
-        .exclude(auto_submitted=AutoSubmitted.NO)
+        _automatic_notifications(now)
+        .filter(emailed_to=address)
         .annotate(at=at)
         .order_by("-at")
         .values_list("at", flat=True)[:limit]
     )
     notices = (
-        MailNotice.objects.filter(counted, address=address, email_withheld="")
+        _notices(now)
+        .filter(address=address)
         .annotate(at=at)
         .order_by("-at")
         .values_list("at", flat=True)[:limit]
     )
-    sent: list[datetime] = sorted((*notifications, *notices), reverse=True)
-    if len(sent) < limit:
-        return None
-    return sent[limit - 1] + WINDOW
+    return sorted((*notifications, *notices), reverse=True)
 
 
 def held_back_because(until: datetime) -> str:

@@ -12,10 +12,15 @@ middle adds nothing a client needs.
 """
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from cases.models import Case, InboundMessage, Outcome, User
+from django.db.models import F, Window
+from django.db.models.functions import Lower, RowNumber
+
+from cases.models import Case, InboundMessage, Outcome
 from notifications.mail_names import case_thread_root
 from notifications.models import Notification
 
@@ -42,26 +47,37 @@ def usable(message_id: str | None) -> bool:
     return bool(message_id) and MESSAGE_ID.match(str(message_id)) is not None
 
 
-def opening_message(case: Case) -> InboundMessage | None:
-    """The email that opened the case, if one did (as a new case, or as a follow-up of a
-    closed one)."""
-    return (
-        InboundMessage.objects.filter(case=case, outcome__in=(Outcome.NEW_CASE, Outcome.REPEAT))
+def openings_of(case_ids: Iterable[int]) -> dict[int, InboundMessage]:
+    """The email that opened each case, for the cases one did (as a new case, or as a follow-up
+    of a closed one); one query for a batch."""
+    ids = set(case_ids)
+    if not ids:
+        return {}
+    openings: dict[int, InboundMessage] = {}
+    for message in (
+        InboundMessage.objects.filter(
+            case_id__in=ids, outcome__in=(Outcome.NEW_CASE, Outcome.REPEAT)
+        )
         .exclude(message_id="")
         .order_by("received_at", "id")
-        .first()
-    )
+    ):
+        assert message.case_id is not None  # filtered on it
+        openings.setdefault(message.case_id, message)
+    return openings
 
 
 def thread_of(
-    notification: Notification, *, opening: InboundMessage | None, answers: InboundMessage | None
+    notification: Notification,
+    *,
+    opening: InboundMessage | None,
+    answers: InboundMessage | None,
+    recent: list[str],
 ) -> Thread:
     """The thread headers of a notification's email. `opening`: the email that opened its case;
     `answers`: the message this email answers (the acknowledgement of a case opened by email
-    answers that email), which it then goes under, whatever else the recipient saw."""
-    case = notification.case
-    root = case_thread_root(str(case.reference))
-    recent = _seen_by(case, notification.recipient, besides=notification.pk)
+    answers that email), which it then goes under, whatever else the recipient saw; `recent`:
+    what the recipient saw of the case lately (`seen_by`)."""
+    root = case_thread_root(str(notification.case.reference))
     if answers is not None and usable(answers.message_id):
         in_reply_to = answers.message_id
     else:
@@ -79,31 +95,65 @@ def notice_thread(inbound: InboundMessage, *, case_root_of: Case | None) -> Thre
     return Thread(inbound.message_id, _unique([*root, inbound.message_id]))
 
 
-def _seen_by(case: Case, recipient: User, *, besides: int) -> list[str]:
-    """The Message-IDs of the latest messages about the case in the recipient's mailbox, latest
-    first: the emails they were sent, and those they wrote to it."""
+def seen_by(rows: list[Notification]) -> dict[int, list[str]]:
+    """For each row (by id), the Message-IDs of the latest messages about its case in its
+    recipient's mailbox, latest first: the emails they were sent about it (the rows themselves
+    excepted), and those they wrote to it. Two queries for a batch, each taking the latest
+    RECENT per case and person."""
+    if not rows:
+        return {}
+    case_ids = {row.case_id for row in rows}
+    besides = [row.pk for row in rows]
+    latest_sent = Window(
+        RowNumber(),
+        partition_by=[F("case_id"), F("recipient_id")],
+        order_by=[F("sent_at").desc(), F("id").desc()],
+    )
     sent = (
-        Notification.objects.filter(case=case, recipient=recipient, message_id__isnull=False)
-        .exclude(emailed_to="")
-        .exclude(pk=besides)
-        .order_by("-sent_at", "-id")
-        .values_list("sent_at", "message_id")[:RECENT]
-    )
-    seen: list[tuple[datetime | None, str | None]] = list(sent)
-    if recipient.email:
-        written = (
-            InboundMessage.objects.filter(case=case, sender__iexact=recipient.email)
-            .exclude(message_id="")
-            .order_by("-received_at", "-id")
-            .values_list("received_at", "message_id")[:RECENT]
+        Notification.objects.filter(
+            case_id__in=case_ids,
+            recipient_id__in={row.recipient_id for row in rows},
+            message_id__isnull=False,
+            sent_at__isnull=False,
         )
-        seen += list(written)
-    ordered = sorted(
-        ((at, message_id) for at, message_id in seen if at is not None and usable(message_id)),
-        key=lambda pair: pair[0],
-        reverse=True,
+        .exclude(emailed_to="")
+        .exclude(pk__in=besides)
+        .annotate(rank=latest_sent)
+        .filter(rank__lte=RECENT)
+        .values_list("case_id", "recipient_id", "sent_at", "message_id")
     )
-    return [str(message_id) for _, message_id in ordered[:RECENT]]
+    seen: dict[tuple[int, object], list[tuple[datetime | None, str | None]]] = defaultdict(list)
+    for case_id, recipient_id, at, message_id in sent:
+        seen[case_id, recipient_id].append((at, message_id))
+    addresses = {row.recipient.email.lower() for row in rows if row.recipient.email}
+    if addresses:
+        latest_written = Window(
+            RowNumber(),
+            partition_by=[F("case_id"), Lower("sender")],
+            order_by=[F("received_at").desc(), F("id").desc()],
+        )
+        written = (
+            InboundMessage.objects.annotate(address=Lower("sender"))
+            .filter(case_id__in=case_ids, address__in=addresses)
+            .exclude(message_id="")
+            .annotate(rank=latest_written)
+            .filter(rank__lte=RECENT)
+            .values_list("case_id", "address", "received_at", "message_id")
+        )
+        for case_id, address, at, message_id in written:
+            seen[case_id, address].append((at, message_id))
+    recent = {}
+    for row in rows:
+        mine = seen[row.case_id, row.recipient_id]
+        if row.recipient.email:
+            mine = mine + seen[row.case_id, row.recipient.email.lower()]
+        ordered = sorted(
+            ((at, message_id) for at, message_id in mine if at is not None and usable(message_id)),
+            key=lambda pair: pair[0],
+            reverse=True,
+        )
+        recent[row.pk] = [str(message_id) for _, message_id in ordered[:RECENT]]
+    return recent
 
 
 def _unique(message_ids: list[str]) -> tuple[str, ...]:

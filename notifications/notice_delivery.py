@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 
 from cases.times import format_datetime
@@ -25,12 +24,7 @@ from notifications.delivery import MAX_ATTEMPTS, retry_delay
 from notifications.leases import Outcome
 from notifications.links import case_url
 from notifications.mail_headers import automatic_headers, queue_address, reply_base, reply_to
-from notifications.mail_limits import (
-    held_back_because,
-    held_back_until,
-    lock_address,
-    undeliverable_reason,
-)
+from notifications.mail_limits import HourlyLimit, held_back_because, normalized, undeliverable
 from notifications.mail_threads import notice_thread
 from notifications.models import AutoSubmitted, MailNotice, MailNoticeKind
 
@@ -43,57 +37,31 @@ REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|antw|vs|rif)\s*:\s*)+", re.IGNORECASE
 MEBIBYTE = 1024 * 1024
 
 
-def due(now: datetime) -> QuerySet[MailNotice]:
-    """Unsent rows not backing off (after a failure, or held back), nor given up."""
-    return MailNotice.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        sent_at__isnull=True,
-        created_at__lte=now,
-        attempts__lt=MAX_ATTEMPTS,
-    )
-
-
-def deliver(*, keys: list[str], now: datetime) -> list[Outcome]:
-    """Deliver the due rows among `keys` (what the task after a commit was asked for)."""
-    ours = [key for key in keys if key.startswith(KEY_PREFIX)]
-    if not ours:
-        return []
-    return deliver_rows(due(now).filter(key__in=ours).order_by("created_at", "id"), now=now)
-
-
-def deliver_one(row_id: int, *, now: datetime) -> Outcome | None:
-    """Send one notice if it is still due; None when another worker has it or has sent it."""
-    outcomes = deliver_rows(due(now).filter(pk=row_id), now=now)
-    return outcomes[0] if outcomes else None
-
-
-def deliver_rows(
-    rows: QuerySet[MailNotice], *, now: datetime, limit: int | None = None
-) -> list[Outcome]:
-    """Send `rows` (due ones, ordered and limited by the caller) through their leases
-    (notifications/leases.py): judged first (an undeliverable address, the hourly limit, under
-    the address's lock), then written out (`email_of`) and sent outside any transaction."""
-    related = ("inbound__mailbox", "case__queue", "case__repeat_of", "case__requester")
-    return leases.deliver(OUTBOX, rows.select_related(*related), now=now, limit=limit)
-
-
-def _judge(notice: MailNotice, now: datetime) -> Outcome | None:
-    """Settle a claimed notice that sends no email now, or let it be sent (None)."""
-    withheld = undeliverable_reason(notice.address)
-    if withheld:
-        notice.email_withheld = withheld
-        notice.sent_at = now
-        notice.next_attempt_at = None
-        notice.save(update_fields=["sent_at", "next_attempt_at", "email_withheld"])
-        return Outcome(notice, withheld=withheld)
-    lock_address(notice.address)
-    until = held_back_until(notice.address, now=now)
-    if until is not None:
-        notice.held_back = held_back_because(until)
-        notice.next_attempt_at = until
-        notice.save(update_fields=["held_back", "next_attempt_at"])
-        return Outcome(notice, held_back_until=until)
-    return None
+def _judge(notices: list[MailNotice], now: datetime) -> list[Outcome | None]:
+    """Settle each claimed notice that sends no email now, or let it be sent (None): an
+    undeliverable address, the hourly limit (counted for the batch at once)."""
+    withheld = undeliverable(notice.address for notice in notices)
+    limited = [notice.address for notice in notices if normalized(notice.address) not in withheld]
+    limit = HourlyLimit(limited, now=now) if limited else None
+    verdicts: list[Outcome | None] = []
+    for notice in notices:
+        reason = withheld.get(normalized(notice.address))
+        if reason:
+            notice.email_withheld = reason
+            notice.sent_at = now
+            notice.next_attempt_at = None
+            verdicts.append(Outcome(notice, withheld=reason))
+            continue
+        assert limit is not None  # made for every deliverable address
+        until = limit.held_back_until(notice.address)
+        if until is not None:
+            notice.held_back = held_back_because(until)
+            notice.next_attempt_at = until
+            verdicts.append(Outcome(notice, held_back_until=until))
+            continue
+        limit.count(notice.address)
+        verdicts.append(None)
+    return verdicts
 
 
 def email_of(notice: MailNotice) -> EmailMultiAlternatives:
@@ -159,7 +127,17 @@ def notice_subject(their_subject: str, reference: str | None) -> str:
 
 
 OUTBOX = leases.Outbox[MailNotice](
-    name="Mail notice", judge=_judge, email_of=email_of, retry_delay=retry_delay
+    name="Mail notice",
+    model=MailNotice,
+    key_prefix=KEY_PREFIX,
+    due_field="created_at",
+    related=("inbound__mailbox", "case__queue", "case__repeat_of", "case__requester"),
+    judge=_judge,
+    # One answer per message that came in: written one at a time, as mail comes.
+    writer=leases.one_by_one(email_of),
+    retry_delay=retry_delay,
+    max_attempts=MAX_ATTEMPTS,
+    settle_fields=("sent_at", "next_attempt_at", "email_withheld", "held_back"),
 )
 
 

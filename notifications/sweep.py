@@ -13,20 +13,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
-
 from notifications import account_emails, delivery, notice_delivery
-from notifications.batches import BATCH_SIZE, after, in_batches
-from notifications.leases import Outcome
+from notifications.batches import after, in_batches
+from notifications.leases import Outbox, Outcome
 from notifications.models import AccountEmail, MailNotice, Notification
 
-# A table's `deliver_rows`: claim the first `limit` of due rows, send them, say how it went.
-DeliverRows = Callable[..., list[Outcome]]
+# Rows claimed (and their emails written) per batch: the queries a batch costs are shared by
+# many rows (at 100 a batch they cost twice the time per row), and even sent one by one to a
+# real mail server a batch takes seconds, well within its lease (`leases.LEASE`; a batch
+# running out of time gives back what it has not tried).
+BATCH_SIZE = 1000
 
 # What the run_automations lines name instead of a case for an email about an account, and for
 # a notice about no case.
 ACCOUNT = "account"
 MAIL = "mail"
+
+# How a row is named in the run_automations lines.
+Describe = Callable[[Notification | AccountEmail | MailNotice], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -56,12 +60,13 @@ def deliver_due(now: datetime) -> list[Delivery]:
     over. Each batch is claimed in one short transaction, sent outside it, and its outcomes
     written in another (notifications/leases.py); rows another worker holds are skipped."""
     deliveries = []
-    for due, field, deliver_rows, describe in (
-        (delivery.due, "scheduled_for", delivery.deliver_rows, _notification_row),
-        (account_emails.due, "created_at", account_emails.deliver_rows, _account_email_row),
-        (notice_delivery.due, "created_at", notice_delivery.deliver_rows, _notice_row),
-    ):
-        for outcomes in _batches(due(now), field, deliver_rows, now):
+    outboxes: tuple[tuple[Outbox[Any], Describe], ...] = (
+        (delivery.OUTBOX, _notification_row),
+        (account_emails.OUTBOX, _account_email_row),
+        (notice_delivery.OUTBOX, _notice_row),
+    )
+    for outbox, describe in outboxes:
+        for outcomes in _batches(outbox, now):
             deliveries += [
                 _delivery(describe(outcome.notification), outcome) for outcome in outcomes
             ]
@@ -69,17 +74,17 @@ def deliver_due(now: datetime) -> list[Delivery]:
     return deliveries
 
 
-def _batches(
-    due: QuerySet[Any], field: str, deliver_rows: DeliverRows, now: datetime
-) -> Iterator[list[Outcome]]:
-    """Deliver `due` BATCH_SIZE rows at a time in the order (`field`, id), each batch after the
-    last row the previous one claimed (keyset, see notifications/batches.py): what a batch held
-    back or failed is never read again by the same sweep."""
-    ordered = due.order_by(field, "pk")
+def _batches(outbox: Outbox[Any], now: datetime) -> Iterator[list[Outcome]]:
+    """Deliver the outbox's due rows BATCH_SIZE at a time in the order they fall due (then id),
+    each batch after the last row the previous one claimed (keyset, see
+    notifications/batches.py): what a batch held back or failed is never read again by the same
+    sweep."""
+    field = outbox.due_field
+    ordered = outbox.due(now).order_by(field, "pk")
     last: tuple[datetime, int] | None = None
     while True:
         page = ordered if last is None else ordered.filter(after(field, *last))
-        outcomes = deliver_rows(page, now=now, limit=BATCH_SIZE)
+        outcomes = outbox.deliver_rows(page, now=now, limit=BATCH_SIZE)
         yield outcomes
         if len(outcomes) < BATCH_SIZE:
             # Fewer than asked: the rest is due no more, or held by another worker (skipped).
@@ -120,13 +125,15 @@ def list_due(now: datetime) -> list[Delivery]:
 
 def _due_account_emails(now: datetime) -> Iterator[dict[str, Any]]:
     """Named like a notification's row: an account email is about no case (`ACCOUNT`)."""
-    rows = in_batches(account_emails.due(now), "created_at", "kind", "recipient__username")
+    due = account_emails.OUTBOX.due(now)
+    rows = in_batches(due, "created_at", "kind", "recipient__username")
     return ({**row, "case__reference": ACCOUNT} for row in rows)
 
 
 def _due_notices(now: datetime) -> Iterator[dict[str, Any]]:
     """Named like a notification's row: to an address, about a case or none (`MAIL`)."""
-    rows = in_batches(notice_delivery.due(now), "created_at", "kind", "address", "case__reference")
+    due = notice_delivery.OUTBOX.due(now)
+    rows = in_batches(due, "created_at", "kind", "address", "case__reference")
     return (
         {
             **row,
@@ -139,7 +146,7 @@ def _due_notices(now: datetime) -> Iterator[dict[str, Any]]:
 
 def _due_rows(now: datetime) -> Iterator[dict[str, Any]]:
     fields = ("kind", "case__reference", "recipient__username")
-    return in_batches(delivery.due(now), "scheduled_for", *fields)
+    return in_batches(delivery.OUTBOX.due(now), "scheduled_for", *fields)
 
 
 def _delivery(row: dict[str, Any], outcome: Outcome | None = None) -> Delivery:

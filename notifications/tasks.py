@@ -23,8 +23,8 @@ import threading
 from celery import Task, shared_task
 from django.utils import timezone
 
-from notifications import account_emails, notice_delivery
-from notifications.delivery import MAX_ATTEMPTS, deliver, retry_delay
+from notifications import account_emails, delivery, notice_delivery
+from notifications.delivery import MAX_ATTEMPTS, retry_delay
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,9 @@ def deliver_notifications(self: Task[[list[str]], int], keys: list[str]) -> int:
     finds them all the same."""
     now = timezone.now()
     outcomes = [
-        *deliver(keys=keys, now=now),
-        *account_emails.deliver(keys=keys, now=now),
-        *notice_delivery.deliver(keys=keys, now=now),
+        *delivery.OUTBOX.deliver(keys=keys, now=now),
+        *account_emails.OUTBOX.deliver(keys=keys, now=now),
+        *notice_delivery.OUTBOX.deliver(keys=keys, now=now),
     ]
     # Only failures are retried here: a row held back by the hourly limit is due again at its
     # time, and the delivery sweep sends it then.

@@ -9,7 +9,7 @@ from cases.actors import Actor
 from cases.errors import InvalidInput, NewMessages
 from cases.models import Comment, MessageChannel, User
 from cases.text import clean_text
-from services.attachments import atomic_with_files, uploads_checked
+from services.attachments import StoredFiles, uploads_checked
 from workflows.transitions import change_case
 
 
@@ -31,25 +31,29 @@ def comment_post(
     so that the writer reads it first. `channel`: where it was written (the pages, the API, an
     email)."""
     who = Actor.of(actor)
-    with (
-        atomic_with_files() as stored,
-        change_case(case_id=case_id, actor=who, now=now, channel=channel) as change,
-    ):
-        if internal and not who.is_staff:
-            raise InvalidInput.field("internal", "Customers cannot write internal notes.")
-        uploads = uploads_checked(files)
-        body = clean_text("body", body, required=not uploads)
-        change.require_updatable()
-        if not internal and seen is not None:
-            crossing = change.case.comments.filter(internal=False, created_at__gt=seen)
-            if crossing.exclude(author_id=who.pk).exists():
-                raise NewMessages(
-                    "New messages reached this case since you opened it: read them, then send "
-                    "your reply."
-                )
-        comment = change.post(body, internal=internal)
-        stored.save(
-            uploads, case=change.case, comment=comment, actor=comment.author, now=change.now
-        )
+    # The door's transaction is the reply's: `atomic_with_files` around it would add a savepoint
+    # of its own (two queries) to every reply. The files stored go again if it fails.
+    stored = StoredFiles()
+    try:
+        with change_case(case_id=case_id, actor=who, now=now, channel=channel) as change:
+            if internal and not who.is_staff:
+                raise InvalidInput.field("internal", "Customers cannot write internal notes.")
+            uploads = uploads_checked(files)
+            body = clean_text("body", body, required=not uploads)
+            change.require_updatable()
+            if not internal and seen is not None:
+                crossing = change.case.comments.filter(internal=False, created_at__gt=seen)
+                if crossing.exclude(author_id=who.pk).exists():
+                    raise NewMessages(
+                        "New messages reached this case since you opened it: read them, then "
+                        "send your reply."
+                    )
+            comment = change.post(body, internal=internal)
+            stored.save(
+                uploads, case=change.case, comment=comment, actor=comment.author, now=change.now
+            )
+    except BaseException:
+        stored.delete()
+        raise
     comment.case = change.case
     return comment

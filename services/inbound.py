@@ -84,6 +84,9 @@ RETRY_MAX = timedelta(hours=6)
 # A message stored without being handled (the handling process died) is picked up after this.
 UNHANDLED_AFTER = timedelta(minutes=1)
 MAX_ERROR = 2000
+# What deciding on a message sets (the rest of the row is what arrived, written once): saved
+# alone, not the whole row again.
+DECIDED = ("outcome", "reason", "case", "comment")
 
 
 # --- storing -----------------------------------------------------------------------------------
@@ -109,9 +112,6 @@ def inbound_store(
             key, message_id = f"mid:{mid}", f"<{mid}>"
         else:
             key, message_id = f"sha256:{digest}", ""
-        stored = InboundMessage.objects.filter(dedupe_key=key).first()
-        if stored is not None:
-            return stored, False
         envelope = readable(envelope_recipient)[:998]
         candidates = [envelope, *headers.recipients]
         row = InboundMessage(
@@ -134,12 +134,16 @@ def inbound_store(
         name = storage.save(field.generate_filename(row, "message.eml"), File(stream))
         row.raw.name = name
         try:
-            # Outside a transaction the insert is one on its own; inside one (a caller's), a
-            # savepoint keeps that transaction usable should the message be a duplicate.
+            # The insert itself tells a new message from one stored before (the unique
+            # `dedupe_key`): one query for the usual new message, where a look first would be
+            # two; a duplicate, rare, costs the write of its file, deleted again. Outside a
+            # transaction the insert is one on its own; inside one (a caller's), a savepoint
+            # keeps that transaction usable should the message be a duplicate.
             with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                row.save()
+                row.save(force_insert=True)
         except IntegrityError:
-            # Another process stored the same message in the meantime: theirs is the one.
+            # Stored before, by this way or another, or by another process in the meantime:
+            # that row is the message.
             _delete_quietly(storage, name)
             stored = InboundMessage.objects.filter(dedupe_key=key).first()
             if stored is None:
@@ -211,7 +215,7 @@ def inbound_handle(*, message_id: int, now: datetime | None = None) -> InboundMe
             row.handled_at = now
             row.next_attempt_at = None
             row.last_error = ""
-            row.save()
+            row.save(update_fields=[*DECIDED, "handled_at", "next_attempt_at", "last_error"])
         return row
     except Exception as error:
         # One line (the pipe's stderr goes to the mail server's log); the traceback for whoever
@@ -404,15 +408,21 @@ def _repeat(original: Case, poster: User, content: Content, now: datetime) -> Ca
     """A follow-up of a case that takes no reply (closed, or deleted), in its queue, for its
     requester, with the message as its description (services.cases.case_repeat's rules, by
     email: the case opens with the email channel and the message's files)."""
-    Case.objects.select_for_update(of=("self",)).filter(pk=original.pk).first()
+    # Locked, so that two messages answering it at once open one follow-up after the other;
+    # with its queue and requester, which the thread's lookup leaves unread.
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("queue", "requester")
+        .get(pk=original.pk)
+    )
     return case_create(
         actor=poster,
-        queue=original.queue,
-        subject=original.subject,
+        queue=locked.queue,
+        subject=locked.subject,
         description=content.body,
-        priority=original.priority,
+        priority=locked.priority,
         channel=Channel.EMAIL,
-        requester=None if role_of(poster) == Role.CUSTOMER else original.requester,
+        requester=None if role_of(poster) == Role.CUSTOMER else locked.requester,
         repeat_of=original,
         files=content.files,
         now=now,
@@ -550,7 +560,7 @@ def inbound_release(
             _release_as_case(row, read, who, queue_id, now)
         row.reason = f"Released by {who.user.display_name}. {row.reason}".strip()
         row.handled_by, row.handled_at = who.user, now
-        row.save()
+        row.save(update_fields=[*DECIDED, "handled_by", "handled_at"])
     return row
 
 
@@ -567,7 +577,7 @@ def inbound_discard(
         row.outcome = Outcome.DISCARDED
         row.reason = f"Discarded by {who.user.display_name}. {row.reason}".strip()
         row.handled_by, row.handled_at = who.user, now
-        row.save()
+        row.save(update_fields=[*DECIDED, "handled_by", "handled_at"])
     return row
 
 

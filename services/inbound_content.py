@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files import File
 
 from cases.errors import InvalidInput
-from cases.text import MAX_TEXT
+from cases.text import MAX_TEXT, literal_markdown
 from services.attachments import uploads_checked
 from services.mail_reading import MailFile
 
@@ -21,7 +21,9 @@ LEFT_OUT = "File left out of this email: {why}"
 
 @dataclass(frozen=True)
 class Content:
-    body: str  # Markdown, as a reply on the pages (rendered and sanitised by cases.text)
+    # Markdown, as a reply on the pages (rendered and sanitised by cases.text), that reads as the
+    # sender wrote it: every backslash of theirs shows (`literal_markdown`).
+    body: str
     files: list["File[bytes]"]
 
 
@@ -29,7 +31,7 @@ def content_of(text: str, files: Sequence[MailFile], *, limit: int = MAX_TEXT) -
     """The body and the accepted files of a message whose words are `text`."""
     accepted, refused = _checked(files)
     notes = [LEFT_OUT.format(why=why) for why in refused]
-    text = text.strip()
+    text = literal_markdown(text.strip())
     room = limit - sum(len(note) + 2 for note in notes)
     if len(text) > room:
         cut = CUT.format(limit=limit)

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import IntegerField, Value
+from django.db.models import F, Value
 from django.utils.crypto import constant_time_compare
 
 from cases.models import Case, InboundMessage, Outcome, User
 from cases.roles import Role, is_staff_role, role_of
 from notifications.mail_names import bare, case_thread_root, read_token, token_in
-from notifications.models import MailNotice, Notification
+from notifications.models import MailNotice
 from services.mail_reading import ReadMessage
 
 # "[CS-000042]" anywhere in a subject, whatever its case and the blanks inside the brackets.
@@ -105,12 +105,15 @@ def _by_message_ids(row: InboundMessage, read: ReadMessage) -> Thread | None:
     """`In-Reply-To` first, then `References` newest first, against what the helpdesk sent
     (notifications, notices, a case's thread root) and received on a case. A thread root is
     read from the id itself (signed, and carried by no email: notifications, notices and
-    messages have ids of their own), so the others are looked up only when one comes before it,
-    all of them in one query."""
+    messages have ids of their own), so the others are looked up only when one comes before it:
+    first the notifications, with their cases, in one query (a reply answers one far most
+    often), then, only for an id that is none, the notices and the messages received."""
     ids = list(dict.fromkeys([*read.headers.in_reply_to, *reversed(read.headers.references)]))
     wanted = [f"<{bare(message_id)}>" for message_id in ids]
     roots = {message_id: _root_reference(message_id) for message_id in wanted}
-    known: dict[str, tuple[int, FoundBy, int | None]] | None = None
+    others = [message_id for message_id in wanted if roots[message_id] is None]
+    notified: dict[str, Thread] | None = None
+    known: dict[str, tuple[int, FoundBy]] | None = None
     for message_id in wanted:
         root = roots[message_id]
         if root is not None:
@@ -118,33 +121,42 @@ def _by_message_ids(row: InboundMessage, read: ReadMessage) -> Thread | None:
             if case is not None:
                 return Thread(case, FoundBy.MESSAGE_ID)
             continue
+        if notified is None:
+            notified = _notified(others)
+        if message_id in notified:
+            return notified[message_id]
         if known is None:
-            known = _known([other for other in wanted if roots[other] is None], row)
+            known = _known(others, row)
         if message_id not in known:
             continue
-        case_id, found_by, person_id = known[message_id]
+        case_id, found_by = known[message_id]
         case = _case(pk=case_id)
         if case is not None:
-            return Thread(case, found_by, person_id=person_id)
+            return Thread(case, found_by)
     return None
 
 
-def _known(
-    message_ids: list[str], row: InboundMessage
-) -> dict[str, tuple[int, FoundBy, int | None]]:
-    """The case each Message-ID names, with how and the person it was sent to: a notification's
-    first, then a notice's, then a message received on a case (other than `row`)."""
-    person = Value(None, output_field=IntegerField())
-    notified = (
-        Notification.objects.filter(message_id__in=message_ids, case__isnull=False)
-        .annotate(way=Value(0))
-        .values_list("message_id", "case_id", "recipient_id", "way")
-        .order_by()
+def _notified(message_ids: list[str]) -> dict[str, Thread]:
+    """The thread each notification's Message-ID names: its case, and the person it was sent
+    to. The cases are read with the notification's two columns alongside (one model to build
+    a row, not two)."""
+    cases = Case.objects.filter(notifications__message_id__in=message_ids).annotate(
+        answered=F("notifications__message_id"), person=F("notifications__recipient_id")
     )
+    found: dict[str, Thread] = {}
+    for case in cases:
+        answered, person = case.answered, case.person  # type: ignore[attr-defined]
+        found[str(answered)] = Thread(case, FoundBy.NOTIFICATION, person_id=person)
+    return found
+
+
+def _known(message_ids: list[str], row: InboundMessage) -> dict[str, tuple[int, FoundBy]]:
+    """The case each Message-ID names that is no notification's: a notice's first, then a
+    message received on a case (other than `row`)."""
     noticed = (
         MailNotice.objects.filter(message_id__in=message_ids, case__isnull=False)
-        .annotate(person=person, way=Value(1))
-        .values_list("message_id", "case_id", "person", "way")
+        .annotate(way=Value(0))
+        .values_list("message_id", "case_id", "way")
         .order_by()
     )
     received = (
@@ -152,15 +164,14 @@ def _known(
             message_id__in=message_ids, outcome__in=ON_A_CASE, case__isnull=False
         )
         .exclude(pk=row.pk)
-        .annotate(person=person, way=Value(2))
-        .values_list("message_id", "case_id", "person", "way")
+        .annotate(way=Value(1))
+        .values_list("message_id", "case_id", "way")
         .order_by()
     )
-    ways = (FoundBy.NOTIFICATION, FoundBy.MESSAGE_ID, FoundBy.MESSAGE_ID)
-    found: dict[str, tuple[int, FoundBy, int | None]] = {}
-    rows = notified.union(noticed, received, all=True)
-    for message_id, case_id, person_id, way in sorted(rows, key=lambda found: found[3]):
-        found.setdefault(str(message_id), (case_id, ways[way], person_id))
+    found: dict[str, tuple[int, FoundBy]] = {}
+    rows = noticed.union(received, all=True)
+    for message_id, case_id, _way in sorted(rows, key=lambda found: found[2]):
+        found.setdefault(str(message_id), (case_id, FoundBy.MESSAGE_ID))
     return found
 
 
@@ -186,8 +197,9 @@ def _by_subject(subject: str) -> Thread | None:
 
 def _case(*, pk: int | None = None, reference: str | None = None) -> Case | None:
     """The case, deleted or not (a message to a deleted case is answered by the rules for a
-    case that takes no reply)."""
-    cases = Case.objects.select_related("queue", "requester")
+    case that takes no reply). Its row alone: who may post and whether it takes a reply are
+    read off it, and the change to it reads it again, locked."""
+    cases = Case.objects.all()
     if pk is not None:
         return cases.filter(pk=pk).first()
     return cases.filter(reference__iexact=reference).first()

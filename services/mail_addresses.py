@@ -1,12 +1,23 @@
 """The addresses mail meets: the helpdesk's own (where it receives and sends mail), the queue a
 message to one of them reaches, and the accounts behind a sender's address. Compared without
-regard to case, and a plus-address (`support+<token>@…`) as the address it was made from."""
+regard to case, and a plus-address (`support+<token>@…`) as the address it was made from.
+
+Every message asks where the helpdesk receives mail, twice (storing it, then telling our own mail
+from a person's), and the answer changes only when a manager edits a queue or a mailbox. So it
+is kept in the cache for `RECEIVING_CACHE_SECONDS`: saving or deleting a queue or a mailbox
+forgets it at once (in the shared cache every process reads, Redis in production), and a change
+that sends no signal (a bulk UPDATE), or one made where the cache is each process's own, takes
+effect within that time."""
 
 from email.utils import parseaddr
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Case as Choice
-from django.db.models import IntegerField, Value, When
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from cases.models import Mailbox, Queue, User
 from cases.roles import Role
@@ -23,10 +34,35 @@ def base_address(address: str) -> str:
     return without_token(address) or normalized(address)
 
 
+# How long the receiving addresses are kept (see the module's docstring).
+RECEIVING_CACHE_SECONDS = 30
+RECEIVING_CACHE_KEY = "mail:receiving-addresses"
+
+
 def receiving_addresses() -> dict[str, int]:
     """Where mail opens cases: each queue's address and each mailbox's, lower-cased, with the
-    id of the queue it reaches (a queue's own address first where a mailbox has the same). One
-    query: every message asks it."""
+    id of the queue it reaches (a queue's own address first where a mailbox has the same). From
+    the cache when it holds them, else one query."""
+    found: dict[str, int] | None = cache.get(RECEIVING_CACHE_KEY)
+    if found is None:
+        found = _receiving_now()
+        cache.set(RECEIVING_CACHE_KEY, found, RECEIVING_CACHE_SECONDS)
+    return found
+
+
+@receiver(post_save, sender=Queue, dispatch_uid="mail-addresses-queue-saved")
+@receiver(post_delete, sender=Queue, dispatch_uid="mail-addresses-queue-deleted")
+@receiver(post_save, sender=Mailbox, dispatch_uid="mail-addresses-mailbox-saved")
+@receiver(post_delete, sender=Mailbox, dispatch_uid="mail-addresses-mailbox-deleted")
+def _forget_receiving(**_signal: Any) -> None:
+    """A queue or a mailbox changed: the next message reads the addresses afresh. Forgotten
+    now, for this transaction's own reads, and again once it commits, since another process may
+    have read the old addresses in between."""
+    cache.delete(RECEIVING_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(RECEIVING_CACHE_KEY))
+
+
+def _receiving_now() -> dict[str, int]:
     queues = Queue.objects.exclude(email_address=None).annotate(rank=Value(0)).order_by()
     mailboxes = Mailbox.objects.annotate(rank=Value(1)).order_by()
     rows = (
@@ -68,13 +104,11 @@ def everyone_at(address: str) -> list[User]:
     address = normalized(address)
     if not address or "@" not in address:
         return []
-    customers_first = Choice(
-        When(role=Role.CUSTOMER, is_superuser=False, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return list(
-        User.objects.filter(email__iexact=address)
-        .select_related("organization")
-        .order_by(customers_first, "pk")
-    )
+    people = User.objects.filter(email__iexact=address).select_related("organization")
+    # Ordered here: a handful of rows, and an ordering expression would cost more to build
+    # than to apply.
+    return sorted(people, key=lambda user: (not _customer(user), user.pk))
+
+
+def _customer(user: User) -> bool:
+    return user.role == Role.CUSTOMER and not user.is_superuser

@@ -15,7 +15,6 @@ import mimetypes
 import re
 import secrets
 import tempfile
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -65,6 +64,13 @@ HTML_TO_TEXT = ParserConfig(css=CSS_PROFILES["strict"])
 # The header block of a message is read at most this far (a message whose headers never end is
 # garbage; what follows is its body).
 MAX_HEADER_BYTES = 1024 * 1024
+# Unicode's control characters (category Cc: C0, DEL and C1), matched by a regular expression
+# rather than by asking `unicodedata` about each character of every header and text; in a text,
+# tabs and line ends are kept.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What `surrogateescape` made of bytes that were not the text's declared encoding.
+SURROGATE_ESCAPE = re.compile(r"[\udc80-\udcff]")
 # Header values up to this length are parsed once per process (`ParsedOnce`); a longer one is
 # rare, and parsed each time it is read.
 CACHED_HEADER_LENGTH = 1000
@@ -337,12 +343,11 @@ def readable(value: str) -> str:
     if _has_surrogates(value):
         raw = value.encode("utf-8", "surrogateescape")
         value = _decoded(raw, None)
-    value = "".join(" " if unicodedata.category(char) == "Cc" else char for char in value)
-    return " ".join(value.split())
+    return " ".join(CONTROL.sub(" ", value).split())
 
 
 def _has_surrogates(value: str) -> bool:
-    return any("\udc80" <= char <= "\udcff" for char in value)
+    return SURROGATE_ESCAPE.search(value) is not None
 
 
 # --- the text --------------------------------------------------------------------------------
@@ -387,7 +392,7 @@ def _text_of(part: Message, spooled: dict[str, BinaryIO]) -> str:
             text = re.sub(r"<[^>]*>", " ", text)
     # Control characters other than tabs and line ends mean nothing in text, and PostgreSQL
     # refuses a NUL.
-    text = "".join(char for char in text if char in "\n\t" or unicodedata.category(char) != "Cc")
+    text = CONTROL_IN_TEXT.sub("", text)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 

@@ -12,11 +12,15 @@ demo data, automations). It exposes two ways in:
 Either way the case row is locked for the whole check-and-write, so of two people acting at once
 the second sees the first one's result, and everything a change writes commits together: a
 refused or losing change leaves nothing. Who acts is worked out once (`cases.actors.Actor`) and
-carried through.
+carried through. A change writes only the case's columns it changed. Within `batched()` (a
+sweep's batch of cases it has claimed) the same rules run case by case, and the writes go out
+once for the whole batch.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,7 +34,7 @@ from cases.models import Case, Comment, HistoryEntry, MessageChannel, Release, U
 from cases.roles import SYSTEM, people_in
 from cases.selectors import cases_visible_to
 from notifications.models import Kind
-from notifications.outbox import delay_of, notify
+from notifications.outbox import collected, delay_of, notify
 from workflows.base import WorkflowCase
 from workflows.declarations import Rules, Triggers
 from workflows.metadata import describe, transition_label
@@ -107,6 +111,51 @@ def available_transitions(case: Case, actor: Who) -> list[str]:
     ]
 
 
+@dataclass
+class _Writes:
+    """What the changes of a batch (`batched`) write when it ends: each case with the names of
+    the fields its changes touched, and the history rows."""
+
+    cases: dict[int, tuple[Case, set[str]]] = field(default_factory=dict)
+    history: list[HistoryEntry] = field(default_factory=list)
+
+
+_batch: ContextVar[_Writes | None] = ContextVar("case_changes_batched", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Within the block, every `CaseChange` checks and decides as always, case by case, but keeps
+    its writes: as the block ends the cases are updated with one UPDATE per set of values they
+    took (a sweep's batch of auto-closes: one), their history rows written in one INSERT and
+    their notifications in another (`notifications.outbox.collected`). For a sweep acting on
+    cases it has claimed in one transaction: two round trips a case become three a batch.
+    Nothing in the block may read these rows back before it ends; a block that raises writes
+    nothing (its transaction rolls back what the block wrote otherwise)."""
+    writes = _Writes()
+    token = _batch.set(writes)
+    try:
+        with collected():
+            yield
+            _write(writes)
+    finally:
+        _batch.reset(token)
+
+
+def _write(writes: _Writes) -> None:
+    """One UPDATE per distinct set of (field, value) the batch's cases took, stamped with one
+    `updated_at`; then the history rows."""
+    stamp = timezone.now()
+    groups: dict[tuple[tuple[str, Any], ...], list[int]] = {}
+    for case, names in writes.cases.values():
+        case.updated_at = stamp
+        values = tuple(sorted((name, getattr(case, name)) for name in names))
+        groups.setdefault(values, []).append(case.pk)
+    for values, ids in groups.items():
+        Case.objects.filter(pk__in=ids).update(**dict(values), updated_at=stamp)
+    HistoryEntry.objects.bulk_create(writes.history)
+
+
 class CaseChange:
     """A change to one case, locked in the caller's transaction (`change_case`), or a case the
     caller holds otherwise: one it has just created (`opened`), or one a sweep claimed."""
@@ -118,6 +167,8 @@ class CaseChange:
         self.actor = Actor.of(actor)
         self.now = now
         self.channel = channel
+        # The case's columns as last read or written: a save writes only those changed since.
+        self._saved = _columns(self.case)
 
     # --- refusals --------------------------------------------------------------------------
 
@@ -149,7 +200,8 @@ class CaseChange:
     ) -> HistoryEntry:
         """Check and perform a transition: the history row, its message, the stamps and the
         notifications with it. `automatic`: fired by the automations or by a reply or an edit;
-        `via_release`: by delivering a release."""
+        `via_release`: by delivering a release. Within `batched`, the history row returned is
+        written as the batch ends."""
         case, actor, now = self.case, self.actor, self.now
         definition = case.definition
         info = describe(case.workflow).transition(name)
@@ -196,7 +248,7 @@ class CaseChange:
             case.closed_at = None
         message = public_message(rules, payload) if actor.user is not None else ""
         self._stamp(customer_facing=bool(message))
-        case.save()
+        self._save()
 
         # What the transition says to the other side is a message of the conversation like any
         # reply, by the same person at the same moment (`public_message`).
@@ -209,7 +261,7 @@ class CaseChange:
                 channel=self.channel,
                 created_at=now,
             )
-        entry = HistoryEntry.objects.create(
+        entry = HistoryEntry(
             case=case,
             transition=name,
             source=source,
@@ -222,6 +274,11 @@ class CaseChange:
             comment=comment,
             created_at=now,
         )
+        writes = _batch.get()
+        if writes is None:
+            entry.save()
+        else:
+            writes.history.append(entry)
         for kind in rules.notifies:
             self.notify(kind)
         told_now = any(delay_of(kind, case) <= timedelta(0) for kind in rules.notifies)
@@ -249,7 +306,7 @@ class CaseChange:
         self._stamp(customer_facing=True)
         if actor.is_customer:
             case.customer_replied_at = now
-        case.save()
+        self._save()
         self._fire(case.reply_triggers)
         self.notify(Kind.PUBLIC_REPLY, occasion=f"c{comment.pk}")
         return comment
@@ -278,7 +335,7 @@ class CaseChange:
                 case, previous=priority_before, now=self.now
             )
         stamp_customer_action(case, self.actor, self.now)
-        case.save()
+        self._save()
         self._fire(case.edit_triggers)
         self._tell_new_assignee(assigned_before)
         return True
@@ -294,8 +351,12 @@ class CaseChange:
         self.case.save(update_fields=["updated_at"])
 
     def save(self, *fields: str) -> None:
-        """Keep fields the caller set that imply nothing more (deletion, restoration)."""
-        self.case.save(update_fields=[*fields, "updated_at"] if fields else None)
+        """Keep fields the caller set that imply nothing more (deletion, restoration): `fields`,
+        or every field changed since the case was read."""
+        if fields:
+            self.case.save(update_fields=[*fields, "updated_at"])
+        else:
+            self._save()
 
     def notify(self, kind: str, *, occasion: str | None = None) -> list[str]:
         """`notify` about the case, with the labels of its status now, which only this layer can
@@ -313,6 +374,21 @@ class CaseChange:
         )
 
     # --- what a change implies ---------------------------------------------------------------
+
+    def _save(self) -> None:
+        """Write the fields changed since the case was read or last saved, and `updated_at`
+        (the row's other columns are left as they are: no write of a whole row for a status
+        change); within `batched`, keep them for the batch's UPDATE."""
+        now = _columns(self.case)
+        changed = {name for name, value in now.items() if self._saved.get(name, _UNREAD) != value}
+        self._saved = now
+        changed.discard("updated_at")
+        writes = _batch.get()
+        if writes is None:
+            self.case.save(update_fields=[*sorted(changed), "updated_at"])
+            return
+        kept = writes.cases.setdefault(self.case.pk, (self.case, set()))
+        kept[1].update(changed)
 
     def _stamp(self, *, customer_facing: bool) -> None:
         """What support acting on a case records: the first agent to act on an
@@ -409,6 +485,16 @@ def stamp_customer_action(case: Case, actor: Actor, now: datetime) -> None:
     workspace's Needs response lists the cases that wait so."""
     if actor.is_customer:
         case.awaiting_answer_since = case.awaiting_answer_since or now
+
+
+# A column not read (deferred): whatever it holds later counts as changed.
+_UNREAD = object()
+
+
+def _columns(case: Case) -> dict[str, Any]:
+    """The case's columns, as the object holds them (by `attname`: a foreign key's id)."""
+    held = case.__dict__
+    return {f.attname: held.get(f.attname, _UNREAD) for f in Case._meta.concrete_fields}
 
 
 def _lock(case_id: int, actor: Actor) -> Case:

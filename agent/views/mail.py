@@ -8,7 +8,6 @@ message's page again, as it is now, with the reason (role="alert") and what was 
 refusal's HTTP status. A message already released or discarded, by someone else perhaps, says what
 became of it and offers no action."""
 
-from io import BytesIO
 from typing import IO, cast
 
 from django.contrib import messages
@@ -162,7 +161,7 @@ def mail_file(request: HttpRequest, pk: int, index: int, filename: str) -> FileR
     `original`."""
     message = message_or_404(signed_in(request), pk)
     found = file_of(message, index)
-    return _download(BytesIO(found.content), found.filename or "file", found.content_type)
+    return _download(found.open(), found.filename or "file", found.content_type)
 
 
 def signed_in(request: HttpRequest) -> User:

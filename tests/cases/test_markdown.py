@@ -2,13 +2,14 @@
 handler, no `javascript:` address, whatever the spelling. The text part of an email reads the
 same Markdown as plain text (`markdown_to_text`)."""
 
+from html import escape
 from html.parser import HTMLParser
 
 import pytest
 from django.template import engines
 from django.utils.safestring import SafeString
 
-from cases.text import markdown_to_text, render_markdown
+from cases.text import literal_markdown, markdown_to_text, render_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -195,3 +196,23 @@ def test_an_address_the_html_would_not_link_stays_as_it_was_written():
     """Plain text runs nothing, so it hides nothing either: what the HTML shows as words (a
     `javascript:` link refused) reads as those words."""
     assert markdown_to_text("[click](javascript:alert(1))") == "[click](javascript:alert(1))"
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        r"\\fileserver\share\Rechnungen",
+        r"C:\Users\Müller\*.txt",
+        r"printf 'a\nb' and \\ two",
+        r"regex \d+\.\d+ and \[brackets\]",
+    ],
+)
+def test_plain_text_made_literal_renders_every_backslash_it_holds(plain):
+    markdown = literal_markdown(plain)
+
+    assert markdown_to_text(markdown) == plain
+    assert str(render_markdown(markdown)) == f"<p>{escape(plain, quote=False)}</p>\n"
+
+
+def test_plain_text_without_escapes_is_left_as_it_is():
+    assert literal_markdown(r"C:\Users\Temp *bold*") == r"C:\Users\Temp *bold*"

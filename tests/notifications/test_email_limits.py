@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from notifications import delivery
+from notifications import mail_limits
 from notifications.delivery import deliver_one
 from notifications.models import AutoSubmitted, Kind, MailNotice, Notification
 from notifications.outbox import notify
@@ -204,14 +204,14 @@ def test_two_workers_never_both_send_the_last_automatic_email_of_the_hour(
     after the first has committed its email. Counting is slowed down so that, without the lock,
     both would count before either sent."""
     settings.AUTOMATIC_EMAILS_PER_HOUR = 1
-    counted = delivery.held_back_until
+    counted = mail_limits._sent_within_the_hour
 
-    def slow_count(address, *, now):
-        until = counted(address, now=now)
+    def slow_count(addresses, now):
+        counts = counted(addresses, now)
         time.sleep(0.3)
-        return until
+        return counts
 
-    monkeypatch.setattr(delivery, "held_back_until", slow_count)
+    monkeypatch.setattr(mail_limits, "_sent_within_the_hour", slow_count)
     case = new_case(queues["technical_support"], customer)
     # Recorded directly: with real commits, notify() would have the task send them at once.
     rows = [

@@ -6,6 +6,7 @@ never send the same row at once."""
 import threading
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
@@ -147,3 +148,24 @@ def test_the_lease_outlasts_any_send(settings):
     """A live worker's lease never runs out under it: each SMTP step waits EMAIL_TIMEOUT at most,
     and a message takes a handful of them."""
     assert timedelta(seconds=10 * settings.EMAIL_TIMEOUT) <= LEASE
+
+
+def test_a_batch_sending_too_long_for_its_lease_gives_back_what_it_has_not_tried(
+    queues, customer, mailoutbox, monkeypatch
+):
+    """A mail server answering at its timeout would let the batch's leases run out while this
+    worker still holds rows: past half the lease, the rows not yet tried are given back, untried,
+    and the next run sends them."""
+    case = new_case(queues["technical_support"], customer)
+    rows = _reminders(case, customer, 3)
+    clock = iter([0.0, 1.0, LEASE.total_seconds(), LEASE.total_seconds()])
+    monkeypatch.setattr("notifications.leases.time", SimpleNamespace(monotonic=lambda: next(clock)))
+
+    deliveries = deliver_due(T0)
+
+    assert len(deliveries) == 1 and len(mailoutbox) == 1
+    given_back = Notification.objects.filter(pk__in=[row.pk for row in rows[1:]])
+    assert [(r.attempts, r.leased_until, r.sent_at) for r in given_back] == [(0, None, None)] * 2
+    monkeypatch.undo()
+    assert len(deliver_due(T0)) == 2
+    assert len(mailoutbox) == 3

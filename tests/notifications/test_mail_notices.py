@@ -194,7 +194,7 @@ def test_a_failed_notice_backs_off_and_the_sweep_sends_it(db, mailoutbox, monkey
     record_mail_notice("held", to="stranger@example.org", inbound=inbound, now=T0)
     row = MailNotice.objects.get()
 
-    outcome = notice_delivery.deliver_one(row.pk, now=T0)
+    outcome = notice_delivery.OUTBOX.deliver_one(row.pk, now=T0)
 
     row.refresh_from_db()
     assert outcome.error.startswith("ZeroDivisionError")

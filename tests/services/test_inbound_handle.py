@@ -5,12 +5,14 @@ read as the pages would take it, in one transaction that a failure rolls back wh
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import services.inbound
 from cases.models import Case, Comment, InboundMessage, MessageChannel, Outcome, User, Via
 from cases.roles import Role
-from cases.text import MAX_TEXT, render_markdown
+from cases.text import MAX_TEXT, markdown_to_text, render_markdown
 from notifications.delivery import deliver_one
 from notifications.mail_names import case_thread_root
 from notifications.models import Kind, MailNotice, Notification
@@ -85,6 +87,34 @@ def test_the_assigned_agent_is_notified_of_a_customers_reply(case, agent):
     deliver(corpus.gmail_reply(subject=f"Re: [{case.reference}] Printer"))
 
     assert Notification.objects.filter(case=case, recipient=agent).exists()
+
+
+def test_a_reply_to_a_notification_reads_its_case_once_before_the_change(case, agent):
+    """The message (locked), its sender's accounts, and the notification it answers with its
+    case: one query each before the change to the case, which reads it again, locked; the
+    message's outcome is written last. (Savepoints, the test's own transaction's, left out.)"""
+    notification = answered(case, agent)
+    row, _ = inbound_store(
+        raw=corpus.gmail_reply(in_reply_to=notification.message_id), via=Via.PIPE
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        inbound_handle(message_id=row.pk)
+
+    statements = [
+        query["sql"]
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+    reads_of_the_case = [sql for sql in statements if sql.startswith('SELECT "cases_case"')]
+    assert [sql.split('"')[1] for sql in statements[:3]] == [
+        "cases_inboundmessage",
+        "cases_user",
+        "cases_case",
+    ]
+    assert '"notifications_notification"' in statements[2]
+    assert len(reads_of_the_case) == 2  # the thread's, and the change's, locked
+    assert statements[-1].startswith('UPDATE "cases_inboundmessage"')
 
 
 def test_a_colleague_of_the_organization_may_reply_by_subject(case, colleague):
@@ -376,7 +406,8 @@ def test_html_typed_as_text_is_shown_as_text(support, customer):
 def test_latin1_text_with_backslashes_is_kept_exactly(support, customer):
     row = deliver(corpus.latin1_message())
 
-    assert Case.objects.get(pk=row.case_id).description == corpus.LATIN1_TEXT
+    description = Case.objects.get(pk=row.case_id).description
+    assert markdown_to_text(description) == corpus.LATIN1_TEXT  # every backslash reads as sent
 
 
 def test_encoded_words_give_the_case_its_subject(support):

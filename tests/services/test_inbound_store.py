@@ -6,7 +6,8 @@ from io import BytesIO
 
 import pytest
 from django.core.files import File
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 
 import services.inbound
 from cases.models import InboundMessage, Mailbox, Outcome, Via
@@ -115,9 +116,35 @@ def test_a_duplicate_changes_nothing_of_the_first():
     assert (again.outcome, again.reason) == (Outcome.HELD, "Unknown")
 
 
+def test_a_duplicate_leaves_one_file(settings):
+    raw = corpus.message(message_id="<twice@mail.example.com>")
+
+    inbound_store(raw=raw, via=Via.PIPE)
+    inbound_store(raw=raw, via=Via.IMAP)
+
+    assert len(list((settings.MEDIA_ROOT / "inbound").rglob("*.eml"))) == 1
+
+
+def test_a_new_message_is_stored_in_one_insert(support):
+    """The insert itself tells a new message from a duplicate, and where the helpdesk receives
+    mail is known from the previous message. (The test's own transaction adds a savepoint
+    around it, which a way in outside a transaction does not.)"""
+    inbound_store(raw=corpus.message(), via=Via.PIPE)
+
+    with CaptureQueriesContext(connection) as queries:
+        inbound_store(raw=corpus.message(), via=Via.PIPE)
+
+    statements = [
+        query["sql"].split()[0]
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+    assert statements == ["INSERT"]
+
+
 def test_a_race_for_the_same_message_keeps_one_row_and_no_second_file(monkeypatch, settings):
-    """Another process stores the same message between the check and the insert: the unique
-    key decides, the loser's file is deleted and the winner's row returned."""
+    """Another process stores the same message while this one writes its file: the unique key
+    decides, the loser's file is deleted and the winner's row returned."""
     raw = corpus.message(message_id="<race@mail.example.com>")
     winner: dict = {}
 
@@ -209,6 +236,36 @@ def test_a_mailbox_address_is_ours(support):
     row, _ = inbound_store(raw=raw, via=Via.PIPE)
 
     assert row.recipient == "help@helpdesk.example"
+
+
+def test_an_address_given_to_a_queue_receives_at_once(support):
+    inbound_store(raw=corpus.message(to="sales@helpdesk.example"), via=Via.PIPE)
+    support.email_address = "sales@helpdesk.example"
+    support.save()
+
+    raw = corpus.message(to="friend@example.com", cc="sales@helpdesk.example")
+
+    row, _ = inbound_store(raw=raw, via=Via.PIPE)
+
+    assert row.recipient == "sales@helpdesk.example"
+
+
+def test_a_mailbox_deleted_receives_no_more_at_once(support):
+    mailbox = Mailbox.objects.create(
+        address="help@helpdesk.example",
+        queue=support,
+        host="imap.example",
+        username="help",
+        password_variable="HELP_PASSWORD",
+    )
+    inbound_store(raw=corpus.message(to="help@helpdesk.example"), via=Via.PIPE)
+    mailbox.delete()
+
+    raw = corpus.message(to="friend@example.com", cc="help@helpdesk.example")
+
+    row, _ = inbound_store(raw=raw, via=Via.PIPE)
+
+    assert row.recipient == "friend@example.com"
 
 
 def test_without_an_address_of_ours_the_first_is_the_recipient(support):

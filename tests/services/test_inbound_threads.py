@@ -4,12 +4,15 @@ post only in answer to their own notification, from their own address (FreeScout
 GHSA-6r38-6mcf-2ww3)."""
 
 import pytest
+from django.utils import timezone
 
-from cases.models import Case, Comment, Outcome
+from cases.models import Case, Comment, Outcome, Via
 from notifications.mail_names import reply_token
-from notifications.models import Kind, Notification
+from notifications.mail_notices import record_mail_notice
+from notifications.models import Kind, MailNotice, MailNoticeKind, Notification
 from services.cases import case_create, case_update
 from services.conversation import comment_post
+from services.inbound import inbound_store
 from tests.factories import CustomerFactory
 from tests.mail import corpus
 from tests.mail.corpus import deliver
@@ -81,6 +84,27 @@ def test_the_newest_reference_comes_first(case, other_case, agent):
     newer = customers_notification(other_case, agent)
 
     row = deliver(corpus.message(references=[older.message_id, newer.message_id], subject=""))
+
+    assert row.case_id == other_case.pk
+
+
+def test_in_reply_to_a_notice_comes_before_a_notification_in_references(
+    case, other_case, agent, customer
+):
+    """Notifications are looked up first, in a query of their own: one named only further back
+    still comes after a notice the message answers directly."""
+    notification = customers_notification(case, agent)
+    inbound, _ = inbound_store(raw=corpus.message(subject="Hello"), via=Via.PIPE)
+    record_mail_notice(
+        MailNoticeKind.HELD, to=customer.email, inbound=inbound, case=other_case, now=timezone.now()
+    )
+    notice = MailNotice.objects.get(inbound=inbound)
+
+    row = deliver(
+        corpus.message(
+            in_reply_to=notice.message_id, references=[notification.message_id], subject=""
+        )
+    )
 
     assert row.case_id == other_case.pk
 

@@ -3,12 +3,15 @@ batches it takes, each batch costs the same few queries whatever the backlog, an
 scheduler holds is left to it."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from cases.models import Queue
 from notifications.models import Kind, Notification
-from tests.timed_cases import DAY, SECOND, T0, awaiting_confirmation, reload
+from tests.timed_cases import DAY, HOUR, SECOND, T0, awaiting_confirmation, reload
 from workflows import sweeps
 from workflows.declarations import AUTO_CLOSE
-from workflows.sweeps import auto_close, deliver_due_notifications
+from workflows.sweeps import auto_close, deliver_due_notifications, send_reminders
 
 CLOSES_AT = T0 + 14 * DAY
 
@@ -67,3 +70,50 @@ def test_a_batch_costs_the_same_queries_whatever_the_backlog(
     with django_assert_max_num_queries(40 * 5) as more:
         auto_close(now=CLOSES_AT + DAY)
     assert len(more.captured_queries) <= 4 * per_case
+
+
+def test_a_batch_of_auto_closes_writes_once_whatever_its_size(queues, customer, agent):
+    """The door's batch mode (`batched`): the cases' UPDATE, their history rows and their
+    notifications go out once for the batch, so one case and five cost the same queries."""
+    awaiting_confirmation(queues["support_center"], customer, agent, at=T0)
+    with CaptureQueriesContext(connection) as one:
+        auto_close(now=CLOSES_AT)
+    for _ in range(5):
+        awaiting_confirmation(queues["support_center"], customer, agent, at=T0 + DAY)
+    with CaptureQueriesContext(connection) as five:
+        actions = auto_close(now=CLOSES_AT + DAY)
+
+    assert len(actions) == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_a_batch_of_auto_closes_writes_what_one_at_a_time_writes(closing):
+    auto_close(now=CLOSES_AT + 3 * SECOND)
+
+    for case in closing:
+        case = reload(case)
+        entry = case.history.order_by("-id").first()
+        assert (case.status, case.closed_at) == ("closed", CLOSES_AT + 3 * SECOND)
+        assert case.status_changed_at == CLOSES_AT + 3 * SECOND
+        assert (entry.transition, entry.source, entry.target, entry.actor) == (
+            AUTO_CLOSE,
+            "awaiting_customer_confirmation",
+            "closed",
+            None,
+        )
+        assert Notification.objects.filter(case=case, kind=Kind.CLOSURE).count() == 1
+
+
+def test_a_timer_sweep_with_nothing_due_asks_two_queries_however_many_queues(
+    queues, customer, agent, django_assert_num_queries
+):
+    """The idle pass: the queues, then one EXISTS over every queue's timers, rather than a claim
+    per queue and timer."""
+    awaiting_confirmation(queues["support_center"], customer, agent, at=T0)
+    for n in range(3):
+        Queue.objects.create(name=f"More support {n}", workflow="support_center")
+
+    with django_assert_num_queries(2):
+        assert auto_close(now=T0 + DAY) == []
+    with django_assert_num_queries(2):
+        assert send_reminders(now=T0 + HOUR) == []
