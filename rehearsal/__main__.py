@@ -11,12 +11,15 @@ folder holding every process's log; exits 1 when a check fails.
 
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
+from pathlib import Path
 from types import FrameType
 
 import django
@@ -40,7 +43,10 @@ def main() -> int:
         step("services: PostgreSQL database, PgBouncer, Redis, S3, SMTP, IMAP")
         database.create()
         stack.callback(database.drop)
-        bouncer = pgbouncer(folder / "pgbouncer", database, ignore_options=options.ignore_options)
+        home = Path(tempfile.mkdtemp(prefix="rehearsal-pgbouncer-"))
+        stack.callback(shutil.rmtree, home, ignore_errors=True)
+        logs = folder / "pgbouncer"
+        bouncer = pgbouncer(home, logs, database, ignore_options=options.ignore_options)
         bouncer.start()
         stack.callback(bouncer.stop)
         bouncer.wait_ready()

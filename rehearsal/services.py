@@ -58,13 +58,19 @@ class Database:
         )
 
 
-def pgbouncer(folder: Path, database: Database, *, ignore_options: bool) -> Process:
+def pgbouncer(home: Path, logs: Path, database: Database, *, ignore_options: bool) -> Process:
     """Debian's pgbouncer in transaction mode on a free port, trusting the local user, in front
-    of `database`'s server. `ignore_options` lets the `options` startup parameter through
-    (silently dropped): only to try the rehearsal before the settings handle PgBouncer."""
+    of `database`'s server, its own files (configuration, pidfile, socket) in `home` and its
+    output in `logs`. `ignore_options` lets the `options` startup parameter through (silently
+    dropped): only to try the rehearsal before the settings handle PgBouncer.
+
+    `home` is apart from the run folder because PgBouncer, started as root, switches to another
+    user, who may not reach a run folder under a private directory (CI's `mktemp -d` is 0700):
+    give it a folder of its own in the system's temporary directory."""
     executable = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     host, port, user = database.server()
-    folder.mkdir(parents=True, exist_ok=True)
+    logs.mkdir(parents=True, exist_ok=True)
+    folder = home
     listen = free_port()
     (folder / "userlist.txt").write_text(f'"{user}" ""\n')
     ignored = "extra_float_digits" + (", options" if ignore_options else "")
@@ -91,7 +97,13 @@ def pgbouncer(folder: Path, database: Database, *, ignore_options: bool) -> Proc
         for path in (folder, *folder.iterdir()):
             os.chown(path, entry.pw_uid, entry.pw_gid)
         argv[1:1] = ["-u", owner]
-    return Process("pgbouncer", argv, dict(os.environ), folder / "pgbouncer.log", port=listen)
+    return Process(
+        "pgbouncer",
+        argv,
+        dict(os.environ),
+        logs / "pgbouncer.log",
+        port=listen,
+    )
 
 
 def empty_redis(url: str) -> None:
