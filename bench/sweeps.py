@@ -1,8 +1,10 @@
 """The sweeps by the set, measured: a backlog of due auto-closes (SWEEP_CASES, 100,000 by default,
 as after a long outage or a timer change) closed by one auto-close sweep, the closure notices they
-schedule delivered by one delivery sweep, each with its time, queries per case and the growth of
-the process's memory at its peak; then the idle pass (every sweep, nothing due) over the whole
-case table.
+schedule delivered by one delivery sweep; then both again as the deployment does them (the sweep
+and the helper it asks for on finding a backlog, in two worker processes: `bench.helper`), each
+with its time, queries per case and the growth of the process's memory at its peak; then the
+idle pass (every sweep, nothing due) over the whole case table, right after the backlog is
+deleted and once vacuumed.
 
 The backlog lives in a queue of its own ("Bench sweeps"), seeded in bulk before and deleted after,
 so the other figures never see it. Emails go to Django's dummy backend (written, never kept), and
@@ -12,24 +14,30 @@ most closure notices held back, which is the limit doing its job, not the delive
 
 import os
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from cases.models import Case, HistoryEntry, Priority, Queue, User
-from notifications.models import Notification
+from notifications.models import Kind, Notification
 from workflows.registry import WORKFLOWS
 from workflows.sweep_failures import SweepFailure
-from workflows.sweeps import auto_close, deliver_due_notifications, run_all
+from workflows.sweeps import run_all, stream
 
 SEED_BATCH = 10_000
+DUMMY = "django.core.mail.backends.dummy.EmailBackend"
+# The tables the sweeps change by the hundred thousand.
+CHANGED = ("cases_case", "notifications_notification", "cases_historyentry")
 QUEUE = "Bench sweeps"
 IDLE_RUNS = 5
 
@@ -38,31 +46,79 @@ def sweep_figures() -> None:
     total = int(os.environ.get("SWEEP_CASES", "100000"))
     queue = Queue.objects.get_or_create(name=QUEUE, defaults={"workflow": "support_center"})[0]
     _forget(queue)
-    due_since = timezone.now() - queue.confirmation_auto_close_after - timedelta(hours=1)
-    _seed(queue, total, due_since)
-    now = timezone.now()
+    _vacuum(*CHANGED)
     print(f"\nsweeps by the set: {total} due auto-closes on {connection.vendor}")
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-        AUTOMATIC_EMAILS_PER_HOUR=total + 1,
-    ):
-        closed = _measure("auto-close sweep", total, lambda: auto_close(now=now))
+    with override_settings(EMAIL_BACKEND=DUMMY, AUTOMATIC_EMAILS_PER_HOUR=total + 1):
+        now = _seed(queue, total)
+        closed = _measure("auto-close sweep, one worker", total, lambda: _sweep("auto_close", now))
         # The notices fall due a day later (closure_notification_after), by when autovacuum has
-        # long analyzed the table the sweep just filled: the planner then knows it holds them.
-        _analyze("notifications_notification", "cases_historyentry")
+        # long vacuumed and analyzed the tables the sweep changed (this machine's PostgreSQL
+        # runs without autovacuum: the bench does what it would).
+        _vacuum(*CHANGED)
         later = now + queue.closure_notification_after
         sent = _measure(
-            "delivery sweep (their closure notices)",
+            "delivery sweep, one worker (their closure notices)",
             total,
-            lambda: deliver_due_notifications(now=later),
+            lambda: _sweep("deliveries", later),
         )
+        _unsend(queue)
+        _vacuum("notifications_notification")
+        _measure(
+            "the same with a helper: two workers",
+            total,
+            lambda: _sweep("deliveries", later, helped=total),
+        )
+        again = _closure_notices(queue).filter(sent_at=later).count()
+        _forget(queue)
+        _vacuum(*CHANGED)
+        now = _seed(queue, total)
+        _measure(
+            "auto-close sweep with a helper: two workers",
+            total,
+            lambda: _sweep("auto_close", now, helped=total),
+        )
+    closed_again = Case.objects.filter(queue=queue, status="closed").count()
     failures = SweepFailure.objects.filter(case__queue=queue).count()
-    print(f"  closed {len(closed)}, delivered {len(sent)}, failures recorded {failures}")
+    print(
+        f"  closed {closed}, delivered {sent}; by two workers delivered {again} and closed "
+        f"{closed_again}; failures recorded {failures}"
+    )
     _forget(queue)
-    _idle_pass()
+    _idle_pass("right after deleting the backlog")
+    # What autovacuum does within a minute of such a change (the migrations set the case and
+    # notification tables to be vacuumed after 2% of their rows changed, not PostgreSQL's 20%):
+    # the idle pass every minute after that.
+    _vacuum(*CHANGED)
+    _idle_pass("once vacuumed")
 
 
-def _seed(queue: Queue, total: int, due_since: Any) -> None:
+def _sweep(name: str, now: datetime, *, helped: int = 0) -> int:
+    """The sweep `name` as beat's task runs it (`workflows.tasks`): its actions streamed, none
+    kept, and, when `helped` (the backlog's size, for the helper's hourly limit), finding a
+    backlog it asks for a helper, which another worker process runs (here `bench.helper`, with
+    this process's settings). Done when both are; the number of actions of the sweep itself
+    (the helper's, and its queries, are not counted)."""
+    helpers: list[subprocess.Popen[bytes]] = []
+    environment = {
+        **os.environ,
+        "EMAIL_BACKEND": DUMMY,
+        "AUTOMATIC_EMAILS_PER_HOUR": str(helped + 1),
+    }
+
+    def helper() -> None:
+        argv = [sys.executable, "-m", "bench.helper", name, now.isoformat()]
+        helpers.append(subprocess.Popen(argv, env=environment))
+
+    done = sum(1 for _ in stream(name, now=now, helpers=helper if helped else None))
+    for process in helpers:
+        if process.wait() != 0:
+            raise RuntimeError(f"the helper of {name} failed")
+    return done
+
+
+def _seed(queue: Queue, total: int) -> datetime:
+    """Seed the backlog, due since an hour; the moment to sweep it at."""
+    due_since = timezone.now() - queue.confirmation_auto_close_after - timedelta(hours=1)
     customers = list(User.objects.filter(username__startswith="bench-customer-").order_by("pk"))
     model = WORKFLOWS[queue.workflow]
     status = "awaiting_customer_confirmation"
@@ -88,6 +144,19 @@ def _seed(queue: Queue, total: int, due_since: Any) -> None:
             for n in range(start, min(start + SEED_BATCH, total))
         )
     _analyze("cases_case")
+    return timezone.now()
+
+
+def _closure_notices(queue: Queue) -> QuerySet[Notification]:
+    return Notification.objects.filter(case__queue=queue, kind=Kind.CLOSURE)
+
+
+def _unsend(queue: Queue) -> None:
+    """The backlog's closure notices due again, as never tried: the same backlog, delivered a
+    second time."""
+    _closure_notices(queue).update(
+        sent_at=None, attempts=0, leased_until=None, emailed_to="", last_error=""
+    )
 
 
 def _analyze(*tables: str) -> None:
@@ -96,6 +165,13 @@ def _analyze(*tables: str) -> None:
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def _vacuum(*tables: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
 
 
 def _forget(queue: Queue) -> None:
@@ -107,28 +183,27 @@ def _forget(queue: Queue) -> None:
     cases._raw_delete(Case.objects.db)
 
 
-def _measure(label: str, total: int, sweep: Callable[[], list[Any]]) -> list[Any]:
+def _measure(label: str, total: int, sweep: Callable[[], int]) -> int:
     with _peak_memory() as growth, _query_count() as queries:
         started = time.perf_counter()
         done = sweep()
         seconds = time.perf_counter() - started
     rate = total / seconds if seconds else 0.0
     print(
-        f"  {label:<44} {seconds:8.1f} s  {rate:8.0f}/s  "
+        f"  {label:<52} {seconds:8.1f} s  {rate:8.0f}/s  "
         f"{queries[0] / max(total, 1):6.3f} queries a case  peak memory +{growth[0]:.0f} MB",
         flush=True,
     )
     return done
 
 
-def _idle_pass() -> None:
+def _idle_pass(when: str) -> None:
     """Every sweep with nothing due, over the whole case table: first one pass that catches up
     on whatever the seeded table leaves due (late first responses), then the pass timed; all of
     it rolled back, so the other figures never see it."""
     timings = []
     queries = [0]
-    dummy = "django.core.mail.backends.dummy.EmailBackend"
-    with override_settings(EMAIL_BACKEND=dummy), transaction.atomic():
+    with override_settings(EMAIL_BACKEND=DUMMY), transaction.atomic():
         now = timezone.now()
         run_all(now=now)
         for _ in range(IDLE_RUNS):
@@ -140,7 +215,7 @@ def _idle_pass() -> None:
         transaction.set_rollback(True)
     cases = Case.objects.count()
     print(
-        f"  idle pass (every sweep, nothing due) over {cases} cases: "
+        f"  idle pass (every sweep, nothing due) over {cases} cases, {when}: "
         f"{statistics.median(timings) * 1000:.1f} ms, {queries[0]} queries",
         flush=True,
     )

@@ -384,6 +384,11 @@ INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
 # At most this many automatic emails (Auto-Submitted: a timer's, or an answer to an incoming
 # message) an hour to one address; more wait for the window, recorded on their rows.
 AUTOMATIC_EMAILS_PER_HOUR = env_int("AUTOMATIC_EMAILS_PER_HOUR", 10)
+# When a sweep finds a backlog (a full batch due: after an outage, a timer change, a mass
+# auto-close's notices), it asks this many other worker processes to work through it alongside
+# (notifications.tasks.ask_for_helpers): the workers' total concurrency minus one uses them all.
+# 0: each sweep works alone.
+SWEEP_HELPERS = env_int("SWEEP_HELPERS", 1)
 
 # Celery: Redis when REDIS_URL is set, otherwise a filesystem broker that needs no server (its
 # folders are created by helpdesk/celery.py).

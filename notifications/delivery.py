@@ -154,7 +154,8 @@ OUTBOX = leases.Outbox[Notification](
     # own (the other tables' keys match none of theirs).
     key_prefix="",
     due_field="scheduled_for",
-    related=("case__queue", "recipient"),
+    related=("case", "recipient"),
+    shared=("case__queue",),
     judge=_judge,
     writer=_writer,
     retry_delay=retry_delay,
@@ -228,7 +229,7 @@ def email_of(
         body = text_template.render(context)
         html = html_template.render(context)
     message = EmailMultiAlternatives(
-        subject=f"[{case.reference}] {notification.get_kind_display()}",
+        subject=f"[{case.reference}] {context['kind_label']}",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
@@ -260,6 +261,8 @@ def email_context(
     case = notification.case
     return {
         "notification": notification,
+        # The kind's label, read once (`get_kind_display` flattens every choice each time).
+        "kind_label": Kind(notification.kind).label,
         "case": case,
         "recipient": notification.recipient,
         "case_url": case_url(case, notification.recipient),
@@ -270,8 +273,9 @@ def email_context(
         "quote": quoted.quote,
         "quote_text": markdown_to_text(quoted.quote),
         "attachments": list(quoted.files),
-        "opened_at": format_datetime(case.created_at),
-        "first_response_due_at": (
+        # Written when a template shows them (few kinds do), in the zone active then.
+        "opened_at": lambda: format_datetime(case.created_at),
+        "first_response_due_at": lambda: (
             format_datetime(case.first_response_due_at) if case.first_response_due_at else ""
         ),
     }

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from notifications.batches import update_rows
 from notifications.models import AccountEmail, MailNotice, Notification
@@ -69,7 +69,8 @@ Writer = Callable[[list[Row]], Callable[[Row], EmailMessage | None]]
 class Outbox(Generic[Row]):
     """One outbox table: its `model`, the prefix of its keys (what the task after a commit tells
     the tables apart by; "" takes every key), the field that says when a row falls due, what a
-    claim reads with each row (`related`), how a batch is judged and written, how failed
+    claim reads with each row (`related`, joined; `shared`, read once for the batch: a queue
+    many rows share is made once, not once a row), how a batch is judged and written, how failed
     attempts are spaced and when they are given up, and the fields a claim, a verdict and a
     sent email write besides the lease and `OUTCOME_FIELDS`."""
 
@@ -88,6 +89,7 @@ class Outbox(Generic[Row]):
     # Fields a claim set that a failed attempt empties again (the address a notification's
     # email was going to, which the hourly limit counts while the email is in flight).
     unset_on_failure: tuple[str, ...] = ()
+    shared: tuple[str, ...] = ()
 
     def due(self, now: datetime) -> QuerySet[Row]:
         """Unsent rows whose time has come, not backing off after a failure (or held back by
@@ -127,14 +129,15 @@ class Outbox(Generic[Row]):
         write = self._writer(leased)
         deadline = time.monotonic() + (LEASE / 2).total_seconds()
         attempts = []
-        for row in leased:
-            if time.monotonic() > deadline:
-                row.attempts -= 1
-                row.leased_until = None
-                for name in self.unset_on_failure:
-                    setattr(row, name, "")
-                continue
-            attempts.append(self._send(write, row, now))
+        with Connection() as connection:
+            for row in leased:
+                if time.monotonic() > deadline:
+                    row.attempts -= 1
+                    row.leased_until = None
+                    for name in self.unset_on_failure:
+                        setattr(row, name, "")
+                    continue
+                attempts.append(self._send(write, row, now, connection))
         fields = OUTCOME_FIELDS + self.sent_fields + self.unset_on_failure
         update_rows(leased, list(dict.fromkeys(fields)))
         return settled + attempts
@@ -149,6 +152,7 @@ class Outbox(Generic[Row]):
             claimed = list(claiming if limit is None else claiming[:limit])
             if not claimed:
                 return [], []
+            prefetch_related_objects(claimed, *self.shared)
             verdicts = self.judge(claimed, now)
             settled = [outcome for outcome in verdicts if outcome is not None]
             leased = [row for row, v in zip(claimed, verdicts, strict=True) if v is None]
@@ -174,15 +178,19 @@ class Outbox(Generic[Row]):
             return failing
 
     def _send(
-        self, write: Callable[[Row], EmailMessage | None], row: Row, now: datetime
+        self,
+        write: Callable[[Row], EmailMessage | None],
+        row: Row,
+        now: datetime,
+        connection: "Connection",
     ) -> Outcome:
-        """Send a leased row's email, outside any transaction; the row (in memory) says how it
-        went."""
+        """Send a leased row's email over the batch's connection, outside any transaction; the
+        row (in memory) says how it went."""
         row.leased_until = None
         try:
             email = write(row)
             if email is not None:
-                email.send()
+                connection.send(email)
         except Exception as error:  # whatever the mail backend raises, the row keeps it
             row.last_error = f"{type(error).__name__}: {error}"[:2000]
             row.next_attempt_at = now + self.retry_delay(row.attempts)
@@ -194,6 +202,45 @@ class Outbox(Generic[Row]):
         row.next_attempt_at = None
         row.sent_at = now
         return Outcome(row)
+
+
+class Connection:
+    """One connection to the mail server for a batch, rather than one per email (EmailMessage
+    .send's own): a TLS handshake and a login per email would cost more than writing it. It is
+    opened by the first email; after a failed send it is closed and the next email opens it
+    afresh, so one refused email (or a dropped line) never fails the emails after it, and a
+    server that cannot be reached fails each email in turn, recorded and retried like any
+    failed send."""
+
+    def __init__(self) -> None:
+        self.backend = get_connection()
+        self.opened = False
+
+    def __enter__(self) -> "Connection":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+
+    def send(self, email: EmailMessage) -> None:
+        if not self.opened:
+            self.backend.open()
+            self.opened = True
+        email.connection = self.backend
+        try:
+            email.send()
+        except Exception:
+            self._close()
+            raise
+
+    def _close(self) -> None:
+        if not self.opened:
+            return
+        self.opened = False
+        try:
+            self.backend.close()
+        except Exception as error:  # a line already dropped: nothing left to close cleanly
+            log.info("mail server connection closed uncleanly: %s", error)
 
 
 def unleased(now: datetime) -> Q:

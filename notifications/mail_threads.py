@@ -97,13 +97,12 @@ def notice_thread(inbound: InboundMessage, *, case_root_of: Case | None) -> Thre
 
 def seen_by(rows: list[Notification]) -> dict[int, list[str]]:
     """For each row (by id), the Message-IDs of the latest messages about its case in its
-    recipient's mailbox, latest first: the emails they were sent about it (the rows themselves
-    excepted), and those they wrote to it. Two queries for a batch, each taking the latest
-    RECENT per case and person."""
+    recipient's mailbox, latest first: the emails they were sent about it (never the rows
+    themselves, which are unsent), and those they wrote to it. Two queries for a batch, each
+    taking the latest RECENT per case and person."""
     if not rows:
         return {}
     case_ids = {row.case_id for row in rows}
-    besides = [row.pk for row in rows]
     latest_sent = Window(
         RowNumber(),
         partition_by=[F("case_id"), F("recipient_id")],
@@ -117,7 +116,6 @@ def seen_by(rows: list[Notification]) -> dict[int, list[str]]:
             sent_at__isnull=False,
         )
         .exclude(emailed_to="")
-        .exclude(pk__in=besides)
         .annotate(rank=latest_sent)
         .filter(rank__lte=RECENT)
         .values_list("case_id", "recipient_id", "sent_at", "message_id")

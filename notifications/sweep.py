@@ -29,6 +29,9 @@ BATCH_SIZE = 1000
 ACCOUNT = "account"
 MAIL = "mail"
 
+# Asks other workers to drain the outboxes alongside the sweep (`deliver_due`).
+Helpers = Callable[[], None]
+
 # How a row is named in the run_automations lines.
 Describe = Callable[[Notification | AccountEmail | MailNotice], dict[str, Any]]
 
@@ -54,12 +57,22 @@ class Delivery:
         return text
 
 
-def deliver_due(now: datetime) -> list[Delivery]:
+def deliver_due(now: datetime, *, helpers: Helpers | None = None) -> list[Delivery]:
+    """`delivering`, its deliveries listed."""
+    return list(delivering(now, helpers=helpers))
+
+
+def delivering(now: datetime, *, helpers: Helpers | None = None) -> Iterator[Delivery]:
     """Send every row due as of `now`, oldest first, a batch at a time: the notifications, then
     the emails about an account and the notices; then forget the account emails whose time is
     over. Each batch is claimed in one short transaction, sent outside it, and its outcomes
-    written in another (notifications/leases.py); rows another worker holds are skipped."""
-    deliveries = []
+    written in another (notifications/leases.py); rows another worker holds are skipped.
+
+    `helpers` is called once, when a batch comes back full (a backlog: more is due than one
+    batch), to have other workers drain the outboxes alongside (`notifications.tasks`); the
+    leases divide the rows between them, so none is sent by two. Each delivery is yielded as its
+    batch is done, so that a caller that only logs them holds none (flat memory, whatever the
+    backlog)."""
     outboxes: tuple[tuple[Outbox[Any], Describe], ...] = (
         (delivery.OUTBOX, _notification_row),
         (account_emails.OUTBOX, _account_email_row),
@@ -67,11 +80,12 @@ def deliver_due(now: datetime) -> list[Delivery]:
     )
     for outbox, describe in outboxes:
         for outcomes in _batches(outbox, now):
-            deliveries += [
-                _delivery(describe(outcome.notification), outcome) for outcome in outcomes
-            ]
+            if helpers is not None and len(outcomes) == BATCH_SIZE:
+                helpers()
+                helpers = None
+            for outcome in outcomes:
+                yield _delivery(describe(outcome.notification), outcome)
     account_emails.forget_old(now)
-    return deliveries
 
 
 def _batches(outbox: Outbox[Any], now: datetime) -> Iterator[list[Outcome]]:

@@ -76,6 +76,7 @@ def main() -> int:
             "Rehearsal-" + uuid.uuid4().hex,
             customers=run.CUSTOMERS,
             due_cases=run.DUE_CASES,
+            backlog=run.BACKLOG_CASES,
             due_until=options.seconds * 0.5,
         )
         seed.mailbox(seeded.queue, imap.port, imap.mailbox_folder)
@@ -179,6 +180,7 @@ def main() -> int:
             checks.emails_check(smtp.received(), findings.sent_message_ids(), in_flight),
             checks.ticks_check(events, periods),
             checks.takeover_check(events, kills.beat, kills.beat_at),
+            checks.helpers_check(events),
             checks.inbound_check(delivered, findings.taken_in(delivered)),
             *(checks.Check(p.name, p.ok, p.detail) for p in journal.probes),
         ]

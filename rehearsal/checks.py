@@ -135,6 +135,21 @@ def ticks_check(events: list[Event], periods: Mapping[str, int]) -> Check:
     )
 
 
+HELPER = "workflows.tasks.help_with_sweep"
+
+
+def helpers_check(events: list[Event]) -> Check:
+    """The backlog seeded due at the start was shared: a sweep that found it asked for a helper,
+    and a worker ran it (that nothing was done twice, the auto-close and email checks say)."""
+    runs = [event for event in events if event.event == "ran" and event.task == HELPER]
+    nodes = sorted({event.node for event in runs})
+    return Check(
+        "a backlog was worked through by two workers",
+        bool(runs),
+        f"{len(runs)} helper runs" + (f" on {', '.join(nodes)}" if nodes else ""),
+    )
+
+
 def takeover_check(events: list[Event], killed: str, at: float) -> Check:
     """After the beat `killed` was killed (wall time `at`), another beat sent the periodic
     tasks."""

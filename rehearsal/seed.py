@@ -27,9 +27,13 @@ class Seeded:
     due: list[str]
 
 
-def seed(password: str, *, customers: int, due_cases: int, due_until: float) -> Seeded:
+def seed(
+    password: str, *, customers: int, due_cases: int, due_until: float, backlog: int
+) -> Seeded:
     """`due_cases` cases fall due for auto-close from two minutes before now to `due_until`
-    seconds after it, evenly."""
+    seconds after it, evenly; `backlog` more fell due an hour ago, as after an outage: more than
+    a sweep's batch, so that the first sweep asks the other worker to help (and the delivery
+    sweep too, with their closure notices)."""
     organization = Organization.objects.create(name="Rehearsal customers")
     people = [
         _person(f"customer-{n}", Role.CUSTOMER, password, organization, ("", ""))
@@ -65,6 +69,23 @@ def seed(password: str, *, customers: int, due_cases: int, due_until: float) -> 
             reference=reference,
         )
         due.append(reference)
+    overdue = now - timedelta(hours=1) - SHORT_TIMER
+    backlogged = Case.objects.bulk_create(
+        Case(
+            queue=timed,
+            workflow=timed.workflow,
+            subject=f"Solved during the outage {n}",
+            requester=requesters[n % len(requesters)],
+            organization=organization,
+            status=AWAITING_CUSTOMER_CONFIRMATION,
+            status_changed_at=overdue - timedelta(microseconds=n),
+            created_at=overdue - timedelta(hours=1),
+            first_responded_at=overdue - timedelta(minutes=30),
+            reference=f"RH-B{n + 1:06d}",
+        )
+        for n in range(backlog)
+    )
+    due += [str(case.reference) for case in backlogged]
     return Seeded(people, agents, queue.pk, due)
 
 

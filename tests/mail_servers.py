@@ -130,6 +130,30 @@ class SmtpServer:
     port: int
     received: list[Received] = field(default_factory=list)
     arrived: Condition = field(default_factory=Condition)
+    # Sessions opened (each client greets once per connection), and addresses it refuses as a
+    # server refuses a mailbox that does not exist.
+    greetings: int = 0
+    refused: set[str] = field(default_factory=set)
+
+    async def handle_EHLO(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        self.greetings += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 
 from cases.models import Case, Queue
 from cases.models.case import CaseQuerySet
@@ -33,6 +33,7 @@ from notifications import sweep as delivery_sweep
 from notifications.batches import after
 from notifications.models import Kind
 from notifications.outbox import recipients_of
+from notifications.sweep import Helpers
 from workflows.base import WorkflowCase
 from workflows.declarations import AUTO_CLOSE, REMINDER, Timer
 from workflows.registry import WORKFLOWS, as_workflow_case
@@ -57,7 +58,9 @@ class Action:
         return f"{self.action} {self.case} ({self.detail})"
 
 
-Sweep = Callable[[datetime], list[Action]]
+# A sweep as of `now`, its actions yielded as they are done; `helpers` (or None) is called should
+# it find a backlog.
+Sweep = Callable[[datetime, Helpers | None], Iterator[Action]]
 # A sweep's work on one due case, claimed (locked) by the sweep: whether it acted.
 ActOnOne = Callable[[WorkflowCase, datetime], bool]
 # The sweeps' cases claimed per transaction: one commit per batch, its writes shared by many
@@ -71,26 +74,52 @@ def run_all(*, now: datetime, dry_run: bool = False) -> list[Action]:
     return _run(SWEEPS, now=now, dry_run=dry_run)
 
 
-def auto_close(*, now: datetime, dry_run: bool = False) -> list[Action]:
-    """Close the cases that stayed too long in a status with an auto-close timer."""
-    return _run([_auto_close], now=now, dry_run=dry_run)
+def auto_close(
+    *, now: datetime, dry_run: bool = False, helpers: Helpers | None = None
+) -> list[Action]:
+    """Close the cases that stayed too long in a status with an auto-close timer. `helpers`, as
+    for each sweep: called once should a batch come back full, to have other workers work
+    through the backlog alongside (`_act_in_batches`)."""
+    if dry_run:
+        return _run([_auto_close], now=now, dry_run=True)
+    return list(_auto_close(now, helpers))
 
 
-def send_reminders(*, now: datetime, dry_run: bool = False) -> list[Action]:
+def send_reminders(
+    *, now: datetime, dry_run: bool = False, helpers: Helpers | None = None
+) -> list[Action]:
     """Remind the customer once per entry into a status with a reminder timer."""
-    return _run([_send_reminders], now=now, dry_run=dry_run)
+    if dry_run:
+        return _run([_send_reminders], now=now, dry_run=True)
+    return list(_send_reminders(now, helpers))
 
 
-def detect_first_response_breaches(*, now: datetime, dry_run: bool = False) -> list[Action]:
+def detect_first_response_breaches(
+    *, now: datetime, dry_run: bool = False, helpers: Helpers | None = None
+) -> list[Action]:
     """Stamp the cases whose First Response milestone passed unanswered and notify their owner
     (or every manager); once per case, whatever happens to it afterwards."""
-    return _run([_detect_first_response_breaches], now=now, dry_run=dry_run)
+    if dry_run:
+        return _run([_detect_first_response_breaches], now=now, dry_run=True)
+    return list(_detect_first_response_breaches(now, helpers))
 
 
-def deliver_due_notifications(*, now: datetime, dry_run: bool = False) -> list[Action]:
+def deliver_due_notifications(
+    *, now: datetime, dry_run: bool = False, helpers: Helpers | None = None
+) -> list[Action]:
     """Send what is due and unsent: delayed notifications whose time has come, those recorded
-    while the worker or the broker was down, and failed ones whose backoff is over."""
-    return _run([_deliver_due_notifications], now=now, dry_run=dry_run)
+    while the worker or the broker was down, and failed ones whose backoff is over. `helpers`
+    asks other workers to help with a backlog (`notifications.sweep.deliver_due`)."""
+    if dry_run:
+        return _run([_deliver_due_notifications], now=now, dry_run=True)
+    return list(_deliver_due_notifications(now, helpers))
+
+
+def stream(name: str, *, now: datetime, helpers: Helpers | None = None) -> Iterator[Action]:
+    """The sweep `name` (a key of STREAMS) as of `now`, each action yielded as its batch is
+    done: what beat's tasks run, logging each action and keeping none, so that their memory
+    stays flat however large the backlog (the functions above list them)."""
+    return STREAMS[name](now, helpers)
 
 
 def _run(sweeps: Iterable[Sweep], *, now: datetime, dry_run: bool) -> list[Action]:
@@ -100,34 +129,35 @@ def _run(sweeps: Iterable[Sweep], *, now: datetime, dry_run: bool) -> list[Actio
     which no rollback could take back. Notifications it records are never enqueued either: the
     rollback drops their on-commit hook."""
     if not dry_run:
-        return [action for sweep in sweeps for action in sweep(now)]
+        return [action for sweep in sweeps for action in sweep(now, None)]
     with transaction.atomic():
-        actions = [action for sweep in sweeps for action in DRY_RUN.get(sweep, sweep)(now)]
+        actions = [action for sweep in sweeps for action in DRY_RUN.get(sweep, sweep)(now, None)]
         transaction.set_rollback(True)
     return actions
 
 
-def _auto_close(now: datetime) -> list[Action]:
-    return _sweep_timers(AUTO_CLOSE, _auto_close_one, now)
+def _auto_close(now: datetime, helpers: Helpers | None = None) -> Iterator[Action]:
+    return _sweep_timers(AUTO_CLOSE, _auto_close_one, now, helpers)
 
 
-def _send_reminders(now: datetime) -> list[Action]:
-    return _sweep_timers(REMINDER, _remind_one, now)
+def _send_reminders(now: datetime, helpers: Helpers | None = None) -> Iterator[Action]:
+    return _sweep_timers(REMINDER, _remind_one, now, helpers)
 
 
-def _sweep_timers(action: str, act_on_one: ActOnOne, now: datetime) -> list[Action]:
+def _sweep_timers(
+    action: str, act_on_one: ActOnOne, now: datetime, helpers: Helpers | None
+) -> Iterator[Action]:
     timers = [
         (model, queue, timer, _timer_due(model, queue, timer, now))
         for model, queue, timer in _timers(action)
     ]
     if not _any_due(action, [due for *_, due in timers], now):
-        return []
-    actions = []
+        return
     for model, queue, timer, due in timers:
         text = _timer_text(model, queue, timer)
-        for case, failure in _act_in_batches(action, due, "status_changed_at", act_on_one, now):
-            actions.append(failure or Action(action, str(case.reference), text))
-    return actions
+        batches = _act_in_batches(action, due, "status_changed_at", act_on_one, now, helpers)
+        for case, failure in batches:
+            yield failure or Action(action, str(case.reference), text)
 
 
 def _any_due(sweep: str, dues: list[QuerySet[Case]], now: datetime) -> bool:
@@ -143,36 +173,37 @@ def _any_due(sweep: str, dues: list[QuerySet[Case]], now: datetime) -> bool:
     return first.union(*others, all=True).exists()
 
 
-def _detect_first_response_breaches(now: datetime) -> list[Action]:
-    actions = []
+def _detect_first_response_breaches(
+    now: datetime, helpers: Helpers | None = None
+) -> Iterator[Action]:
     due = _breach_due(Case.objects.filter(first_response_due_at__lte=now))
     sweep = FIRST_RESPONSE_BREACH
-    for case, failure in _act_in_batches(sweep, due, "first_response_due_at", _breach_one, now):
+    field = "first_response_due_at"
+    for case, failure in _act_in_batches(sweep, due, field, _breach_one, now, helpers):
         if failure is not None:
-            actions.append(failure)
+            yield failure
             continue
         people = ", ".join(
             person.username for person in recipients_of(Kind.FIRST_RESPONSE_BREACH, case, None)
         )
         due_at = case.first_response_due_at
         assert due_at is not None  # a breach is due only when there is a due time
-        actions.append(
-            Action(
-                FIRST_RESPONSE_BREACH,
-                str(case.reference),
-                f"{case.workflow}: no first response by {due_at.isoformat()}; "
-                f"notifies {people or 'nobody'}",
-            )
+        yield Action(
+            FIRST_RESPONSE_BREACH,
+            str(case.reference),
+            f"{case.workflow}: no first response by {due_at.isoformat()}; "
+            f"notifies {people or 'nobody'}",
         )
-    return actions
 
 
-def _deliver_due_notifications(now: datetime) -> list[Action]:
-    return [Action(DELIVER, d.case, d.detail) for d in delivery_sweep.deliver_due(now)]
+def _deliver_due_notifications(now: datetime, helpers: Helpers | None = None) -> Iterator[Action]:
+    for delivery in delivery_sweep.delivering(now, helpers=helpers):
+        yield Action(DELIVER, delivery.case, delivery.detail)
 
 
-def _list_due_deliveries(now: datetime) -> list[Action]:
-    return [Action(DELIVER, d.case, d.detail) for d in delivery_sweep.list_due(now)]
+def _list_due_deliveries(now: datetime, helpers: Helpers | None = None) -> Iterator[Action]:
+    for delivery in delivery_sweep.list_due(now):
+        yield Action(DELIVER, delivery.case, delivery.detail)
 
 
 SWEEPS: tuple[Sweep, ...] = (
@@ -182,6 +213,13 @@ SWEEPS: tuple[Sweep, ...] = (
     _deliver_due_notifications,
 )
 DRY_RUN: dict[Sweep, Sweep] = {_deliver_due_notifications: _list_due_deliveries}
+# The sweeps by name, for beat's tasks and their helpers (workflows/tasks.py).
+STREAMS: dict[str, Sweep] = {
+    "auto_close": _auto_close,
+    "reminders": _send_reminders,
+    "breaches": _detect_first_response_breaches,
+    "deliveries": _deliver_due_notifications,
+}
 
 
 # --- which rows are due -------------------------------------------------------------------
@@ -208,15 +246,20 @@ def _timer_due(
     model: type[WorkflowCase], queue: Queue, timer: Timer, now: datetime
 ) -> QuerySet[Case]:
     """The queue's cases whose current entry into the timer's status is at least `after` old
-    (index case_timer_sweep_idx: workflow, status, sub_status, status_changed_at)."""
+    (index case_timer_due_idx: queue, status, sub_status, status_changed_at, id). A status
+    without sub-statuses is asked with an empty one, which the door gives every case entering
+    it (`CaseChange.transition`): the index then answers in the claim's order, with no sort."""
     due = Case.objects.alive().filter(
         workflow=model.definition.key,
         queue=queue,
         status=timer.status,
         status_changed_at__lte=now - getattr(queue, timer.after),
     )
-    if timer.sub_status is not None:
-        due = due.filter(sub_status=timer.sub_status)
+    sub_status = timer.sub_status
+    if sub_status is None and not model.definition.sub_status_keys(timer.status):
+        sub_status = ""
+    if sub_status is not None:
+        due = due.filter(sub_status=sub_status)
     if timer.action == REMINDER:
         reminded = reminders_of_entry(OuterRef("pk"), OuterRef("status_changed_at"))
         due = due.exclude(Exists(reminded))
@@ -258,7 +301,12 @@ def _breach_due(cases: CaseQuerySet) -> CaseQuerySet:
 
 
 def _act_in_batches(
-    sweep: str, due: QuerySet[Case], field: str, act_on_one: ActOnOne, now: datetime
+    sweep: str,
+    due: QuerySet[Case],
+    field: str,
+    act_on_one: ActOnOne,
+    now: datetime,
+    helpers: Helpers | None = None,
 ) -> Iterator[tuple[WorkflowCase, Action | None]]:
     """Claim the `due` cases BATCH_SIZE at a time in the order (`field`, id), each batch in one
     transaction, and act on each; yield each case acted on with None, and each case whose action
@@ -267,12 +315,12 @@ def _act_in_batches(
 
     A batch is first acted on as a whole; should one of its cases raise, the batch is rolled back
     and claimed again, each case then in a savepoint of its own, so that only that case fails.
-    (A savepoint per case always would cost two more round trips a case.)"""
-    ordered = (
-        due.filter(~backing_off(sweep, now))
-        .select_related("queue", "requester", "assignee")
-        .order_by(field, "pk")
-    )
+    (A savepoint per case always would cost two more round trips a case.)
+
+    A batch that comes back full means a backlog: `helpers` is then called, once, to have other
+    workers claim batches alongside; SKIP LOCKED gives each the cases the others do not hold, so
+    each case is still acted on once."""
+    ordered = due.filter(~backing_off(sweep, now)).order_by(field, "pk")
     last: tuple[Any, int] | None = None
     while True:
         page = ordered if last is None else ordered.filter(after(field, *last))
@@ -283,6 +331,9 @@ def _act_in_batches(
         yield from results
         if len(claimed) < BATCH_SIZE:
             return
+        if helpers is not None:
+            helpers()
+            helpers = None
         last = claimed[-1]
 
 
@@ -305,6 +356,11 @@ def _act_on_batch(
             as_workflow_case(case)
             for case in page.select_for_update(skip_locked=True, of=("self",))[:BATCH_SIZE]
         ]
+        # Read after the claim, not joined to it: with a join, a planner that underestimates
+        # the backlog may hash-join the people and lose the index's order, then sort the whole
+        # backlog for every batch (seconds at a hundred thousand due). Alone, the claim walks
+        # the index and stops after a batch.
+        prefetch_related_objects(batch, "queue", "requester", "assignee")
         claimed = [(getattr(case, field), case.pk) for case in batch]
         if isolated:
             results = [_act_alone(sweep, case, act_on_one, now) for case in batch]

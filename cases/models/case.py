@@ -50,19 +50,33 @@ class Case(FSMModelMixin, models.Model):
     without a join and the case always knows which state machine it belongs to.
     """
 
-    # Null until the row has its id (the reference is made from it); NULLs never collide.
-    reference = models.CharField(max_length=20, unique=True, null=True, editable=False)  # noqa: DJ001
-    queue = models.ForeignKey("cases.Queue", on_delete=models.PROTECT, related_name="cases")
+    # Null until the row has its id (the reference is made from it); NULLs never collide. Unique
+    # by a constraint (Meta), which spares it the LIKE index a unique field gets.
+    reference = models.CharField(max_length=20, null=True, editable=False)  # noqa: DJ001
+    # The foreign keys' own indexes are left out (db_index=False) where an index of Meta.indexes
+    # begins with the same column and so answers the same lookups: each index is written on
+    # every change of a case, and the sweeps change a hundred thousand at a time.
+    queue = models.ForeignKey(
+        "cases.Queue", on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     workflow = models.CharField(max_length=40, editable=False)
     subject = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.PORTAL)
     organization = models.ForeignKey(
-        "cases.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        "cases.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        db_index=False,
     )
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_cases"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="requested_cases",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -70,6 +84,7 @@ class Case(FSMModelMixin, models.Model):
         null=True,
         blank=True,
         related_name="assigned_cases",
+        db_index=False,
     )
 
     status = FSMField(max_length=40, protected=True)
@@ -98,7 +113,12 @@ class Case(FSMModelMixin, models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     repeat_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="repeats"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        db_index=False,
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
@@ -107,6 +127,7 @@ class Case(FSMModelMixin, models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
 
     objects = CaseQuerySet.as_manager()
@@ -114,6 +135,7 @@ class Case(FSMModelMixin, models.Model):
     class Meta:
         # A list, as the migrations recorded it (a tuple would read as a changed option).
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        constraints = (models.UniqueConstraint(fields=["reference"], name="case_reference_unique"),)
         indexes = (
             # Lists (and their counts) show live cases only: the partial index is all they read.
             models.Index(
@@ -151,10 +173,13 @@ class Case(FSMModelMixin, models.Model):
             models.Index(fields=["organization", "-created_at"], name="case_org_idx"),
             models.Index(fields=["priority", "-created_at"], name="case_priority_idx"),
             models.Index(fields=["status_changed_at"], name="case_status_changed_idx"),
-            # Timer sweeps: cases waiting in a timed status, by how long they have waited.
+            # Timer sweeps: a queue's live cases waiting in a timed status (and sub-status), in
+            # the order they fell due, so that a sweep claims each batch by walking the index
+            # from where the last one stopped, never sorting the whole backlog.
             models.Index(
-                fields=["workflow", "status", "sub_status", "status_changed_at"],
-                name="case_timer_sweep_idx",
+                fields=["queue", "status", "sub_status", "status_changed_at", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="case_timer_due_idx",
             ),
             models.Index(
                 fields=["first_response_due_at"],
@@ -173,6 +198,17 @@ class Case(FSMModelMixin, models.Model):
                 fields=["deleted_at"],
                 condition=Q(deleted_at__isnull=False),
                 name="case_deleted_idx",
+            ),
+            # Few cases are follow-ups or deleted: their foreign keys are indexed where set.
+            models.Index(
+                fields=["repeat_of"],
+                condition=Q(repeat_of__isnull=False),
+                name="case_repeat_of_idx",
+            ),
+            models.Index(
+                fields=["deleted_by"],
+                condition=Q(deleted_by__isnull=False),
+                name="case_deleted_by_idx",
             ),
         )
 

@@ -15,7 +15,10 @@ class MessageChannel(models.TextChoices):
 
 
 class Comment(models.Model):
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="comments")
+    # No index of its own: comment_case_idx begins with it.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
     internal = models.BooleanField(

@@ -1,6 +1,7 @@
 """The rehearsal's checks fail when what they guard went wrong: a tick run twice, a request cut at
 a process that was up, an email lost or doubled, an auto-close done twice or never, mail taken in
-twice, a beat that nobody replaced. (`make rehearsal` runs them on a real run.)"""
+twice, a beat that nobody replaced, a backlog no helper shared. (`make rehearsal` runs them on a
+real run.)"""
 
 from collections import Counter
 
@@ -8,6 +9,7 @@ from rehearsal.checks import (
     Event,
     auto_close_check,
     emails_check,
+    helpers_check,
     inbound_check,
     requests_check,
     table,
@@ -105,6 +107,12 @@ def test_the_standby_must_send_after_the_kill():
     events = [sent("beat-1", 0), sent("beat-2", 70)]
     assert takeover_check(events, "beat-1", 30).ok
     assert not takeover_check([sent("beat-1", 0)], "beat-1", 30).ok
+
+
+def test_a_backlog_no_helper_ran_for_fails():
+    helper = "workflows.tasks.help_with_sweep"
+    assert helpers_check([ran("a", 0), ran("h", 1, task=helper)]).ok
+    assert not helpers_check([ran("a", 0)]).ok
 
 
 def test_mail_taken_in_exactly_once():
