@@ -5,12 +5,13 @@ It lives in the lowest layer that sweeps (the delivery sweep of this app); the t
 `workflows.sweeps` read their cases through it too.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Field, Lookup, Model, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+from django.db.models.lookups import In
 
 # Rows fetched per query: enough to keep the number of queries low, few enough that a sweep
 # catching up after a long outage never holds thousands of rows in memory.
@@ -43,6 +44,26 @@ def after(field: str, value: Any, pk: int) -> TupleGreaterThan:
     return TupleGreaterThan(Tuple(F(field), F("pk")), (value, pk))
 
 
+class AnyOf(Lookup[Any]):
+    """`AnyOf(F("case_id"), ids)`, a filter: the rows whose column is one of `ids`, written
+    `column = ANY(%s)` with the values in one array on PostgreSQL. `__in` writes a placeholder
+    a value, which Django prepares and psycopg parses one by one (its cache of parsed queries
+    stops at 50 parameters): at a batch's thousand values, 5 ms a query. Elsewhere (SQLite)
+    it is `__in`."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        if connection.vendor != "postgresql":
+            return compiler.compile(In(self.lhs, list(self.rhs)))
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection) for value in self.rhs]
+        array = f"%s::{field.cast_db_type(connection)}[]"
+        return f"{lhs} = ANY({array})", (*lhs_params, values)
+
+
 def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:
     """Write `fields` of `rows` (of one model, each row its own values) in one UPDATE.
 
@@ -72,8 +93,22 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:
         + f" WHERE {table}.{names[0]} = v.{names[0]}"
     )
     params = [
-        [column.get_db_prep_save(getattr(row, column.attname), connection) for row in rows]
-        for column in columns
+        _prepared(column, [getattr(row, column.attname) for row in rows]) for column in columns
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _prepared(column: Field[Any, Any], values: list[Any]) -> list[Any]:
+    """The column's values as the database takes them, each distinct value prepared once: most
+    columns of a batch's outcome hold one value for every row (sent now, no error, no lease)."""
+    done: dict[Any, Any] = {}
+    prepared = []
+    for value in values:
+        if not isinstance(value, Hashable):  # a JSON value, say: prepared as it comes
+            prepared.append(column.get_db_prep_save(value, connection))
+            continue
+        if value not in done:
+            done[value] = column.get_db_prep_save(value, connection)
+        prepared.append(done[value])
+    return prepared

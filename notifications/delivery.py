@@ -17,12 +17,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Case as DbCase
-from django.db.models import OuterRef, Q, Subquery, When
+from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery, When
 from django.template.loader import get_template
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from cases.roles import is_staff_role, role_of
 from cases.text import markdown_to_text
 from cases.times import format_datetime, zone_of
 from notifications import leases
+from notifications.batches import AnyOf
 from notifications.leases import Outcome
 from notifications.links import case_url
 from notifications.mail_headers import automatic_headers, queue_address, reply_to
@@ -56,6 +57,7 @@ QUOTES_REPLY = {Kind.PUBLIC_REPLY, Kind.AWAITING_CONFIRMATION, Kind.SOLUTION_PRO
 # said nothing quotes support's latest public reply instead, which usually asks the question.
 QUOTES_TRANSITION = {Kind.RESOLUTION, Kind.CLOSURE, Kind.INFO_REQUESTED, Kind.SOLUTION_REJECTED}
 _BY_SUPPORT = Q(author__in=User.objects.staff())
+M = TypeVar("M", bound=Model)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -304,11 +306,13 @@ def _quotes(rows: list[Notification]) -> dict[int, Quoted]:
     in one query (the latest up to the cause), then read by id."""
     wanted = [row for row in rows if row.kind in QUOTES_REPLY | QUOTES_TRANSITION]
     found = _quoted_ids(wanted)
-    replies = Comment.objects.select_related("author").in_bulk(
-        {pk for ids in found.values() for pk in (ids["reply_id"], ids["support_reply_id"]) if pk}
+    replies = _by_id(
+        Comment.objects.select_related("author"),
+        {pk for ids in found.values() for pk in (ids["reply_id"], ids["support_reply_id"]) if pk},
     )
-    entries = HistoryEntry.objects.select_related("comment").in_bulk(
-        {ids["entry_id"] for ids in found.values() if ids["entry_id"]}
+    entries = _by_id(
+        HistoryEntry.objects.select_related("comment"),
+        {ids["entry_id"] for ids in found.values() if ids["entry_id"]},
     )
     quotes: dict[int, Quoted] = {}
     for row in wanted:
@@ -332,6 +336,11 @@ def _quotes(rows: list[Notification]) -> dict[int, Quoted]:
     return _with_files(rows, quotes)
 
 
+def _by_id(rows: QuerySet[M], ids: set[int]) -> dict[int, M]:
+    """`in_bulk`, with the ids in one array (`AnyOf`)."""
+    return {row.pk: row for row in rows.filter(AnyOf(F("pk"), ids))} if ids else {}
+
+
 def _quoted_ids(rows: list[Notification]) -> dict[int, Any]:
     """Per row, the ids of the latest public reply, the latest public reply by support and the
     latest history entry of its case up to its cause (the entry into the status it recorded,
@@ -346,7 +355,7 @@ def _quoted_ids(rows: list[Notification]) -> dict[int, Any]:
     ).order_by("-created_at", "-id")
     return {
         row["pk"]: row
-        for row in Notification.objects.filter(pk__in=[row.pk for row in rows])
+        for row in Notification.objects.filter(AnyOf(F("pk"), [row.pk for row in rows]))
         .annotate(
             reply_id=Subquery(replies.values("pk")[:1]),
             support_reply_id=Subquery(replies.filter(_BY_SUPPORT).values("pk")[:1]),

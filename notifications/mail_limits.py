@@ -21,10 +21,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, Trim
 
 from cases.models import User
+from notifications.batches import AnyOf
 from notifications.models import AutoSubmitted, MailNotice, Notification
 
 WINDOW = timedelta(hours=1)
@@ -138,14 +139,14 @@ def _sent_within_the_hour(addresses: list[str], now: datetime) -> Counter[str]:
         return counts
     notifications = (
         _automatic_notifications(now)
-        .filter(emailed_to__in=addresses)
+        .filter(AnyOf(F("emailed_to"), addresses))
         .values_list("emailed_to")
         .annotate(n=Count("pk"))
         .order_by()
     )
     notices = (
         _notices(now)
-        .filter(address__in=addresses)
+        .filter(AnyOf(F("address"), addresses))
         .values_list("address")
         .annotate(n=Count("pk"))
         .order_by()

@@ -21,6 +21,7 @@ from django.db.models import F, Window
 from django.db.models.functions import Lower, RowNumber
 
 from cases.models import Case, InboundMessage, Outcome
+from notifications.batches import AnyOf
 from notifications.mail_names import case_thread_root
 from notifications.models import Notification
 
@@ -56,7 +57,7 @@ def openings_of(case_ids: Iterable[int]) -> dict[int, InboundMessage]:
     openings: dict[int, InboundMessage] = {}
     for message in (
         InboundMessage.objects.filter(
-            case_id__in=ids, outcome__in=(Outcome.NEW_CASE, Outcome.REPEAT)
+            AnyOf(F("case_id"), ids), outcome__in=(Outcome.NEW_CASE, Outcome.REPEAT)
         )
         .exclude(message_id="")
         .order_by("received_at", "id")
@@ -110,8 +111,8 @@ def seen_by(rows: list[Notification]) -> dict[int, list[str]]:
     )
     sent = (
         Notification.objects.filter(
-            case_id__in=case_ids,
-            recipient_id__in={row.recipient_id for row in rows},
+            AnyOf(F("case_id"), case_ids),
+            AnyOf(F("recipient_id"), {row.recipient_id for row in rows}),
             message_id__isnull=False,
             sent_at__isnull=False,
         )
@@ -132,7 +133,7 @@ def seen_by(rows: list[Notification]) -> dict[int, list[str]]:
         )
         written = (
             InboundMessage.objects.annotate(address=Lower("sender"))
-            .filter(case_id__in=case_ids, address__in=addresses)
+            .filter(AnyOf(F("case_id"), case_ids), AnyOf(F("address"), addresses))
             .exclude(message_id="")
             .annotate(rank=latest_written)
             .filter(rank__lte=RECENT)

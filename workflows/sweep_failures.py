@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 
 from cases.models import Case
 from helpdesk.metrics import SWEEP_FAILURES
+from notifications.batches import AnyOf
 
 log = logging.getLogger(__name__)
 
@@ -83,4 +84,4 @@ def clear_failures(sweep: str, case_ids: Iterable[int]) -> None:
     """The cases the sweep has now acted on fail no more."""
     ids = list(case_ids)
     if ids:
-        SweepFailure.objects.filter(Q(case_id__in=ids), sweep=sweep).delete()
+        SweepFailure.objects.filter(AnyOf(F("case_id"), ids), sweep=sweep).delete()

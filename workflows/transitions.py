@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -33,6 +34,7 @@ from cases.errors import Conflict, Forbidden, NotVisible, UnknownTransition
 from cases.models import Case, Comment, HistoryEntry, MessageChannel, Release, User
 from cases.roles import SYSTEM, people_in
 from cases.selectors import cases_visible_to
+from notifications.batches import AnyOf
 from notifications.models import Kind
 from notifications.outbox import collected, delay_of, notify
 from workflows.base import WorkflowCase
@@ -152,7 +154,7 @@ def _write(writes: _Writes) -> None:
         values = tuple(sorted((name, getattr(case, name)) for name in names))
         groups.setdefault(values, []).append(case.pk)
     for values, ids in groups.items():
-        Case.objects.filter(pk__in=ids).update(**dict(values), updated_at=stamp)
+        Case.objects.filter(AnyOf(F("pk"), ids)).update(**dict(values), updated_at=stamp)
     HistoryEntry.objects.bulk_create(writes.history)
 
 
