@@ -3,7 +3,7 @@ password of the run's own, a queue for the load, a queue with the shortest timer
 that fall due for auto-close before and during the run, and the IMAP mailbox mail arrives in."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -52,40 +52,45 @@ def seed(
     )
     now = timezone.now()
     requesters = list(User.objects.filter(role=Role.CUSTOMER))
-    due = []
-    for n in range(due_cases):
-        falls_due = now + timedelta(seconds=-120 + (due_until + 120) * n / max(1, due_cases - 1))
-        reference = f"RH-{n + 1:06d}"
-        Case.objects.create(
+
+    def awaiting(n: int, entered: datetime, reference: str, subject: str) -> Case:
+        """A case awaiting the customer's confirmation since `entered`, due SHORT_TIMER after."""
+        return Case(
             queue=timed,
             workflow=timed.workflow,
-            subject=f"Solved, awaiting confirmation {n}",
+            subject=subject,
             requester=requesters[n % len(requesters)],
             organization=organization,
             status=AWAITING_CUSTOMER_CONFIRMATION,
-            status_changed_at=falls_due - SHORT_TIMER,
-            created_at=falls_due - SHORT_TIMER - timedelta(hours=1),
-            first_responded_at=falls_due - SHORT_TIMER - timedelta(minutes=30),
+            status_changed_at=entered,
+            created_at=entered - timedelta(hours=1),
+            first_responded_at=entered - timedelta(minutes=30),
             reference=reference,
         )
-        due.append(reference)
+
+    spread = (due_until + 120) / max(1, due_cases - 1)
     overdue = now - timedelta(hours=1) - SHORT_TIMER
-    backlogged = Case.objects.bulk_create(
-        Case(
-            queue=timed,
-            workflow=timed.workflow,
-            subject=f"Solved during the outage {n}",
-            requester=requesters[n % len(requesters)],
-            organization=organization,
-            status=AWAITING_CUSTOMER_CONFIRMATION,
-            status_changed_at=overdue - timedelta(microseconds=n),
-            created_at=overdue - timedelta(hours=1),
-            first_responded_at=overdue - timedelta(minutes=30),
-            reference=f"RH-B{n + 1:06d}",
-        )
-        for n in range(backlog)
-    )
-    due += [str(case.reference) for case in backlogged]
+    cases = [
+        *(
+            awaiting(
+                n,
+                now + timedelta(seconds=-120 + spread * n) - SHORT_TIMER,
+                f"RH-{n + 1:06d}",
+                f"Solved, awaiting confirmation {n}",
+            )
+            for n in range(due_cases)
+        ),
+        *(
+            awaiting(
+                n,
+                overdue - timedelta(microseconds=n),
+                f"RH-B{n + 1:06d}",
+                f"Solved during the outage {n}",
+            )
+            for n in range(backlog)
+        ),
+    ]
+    due = [str(case.reference) for case in Case.objects.bulk_create(cases)]
     return Seeded(people, agents, queue.pk, due)
 
 

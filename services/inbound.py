@@ -42,6 +42,7 @@ from cases.models import (
     User,
 )
 from cases.roles import Role, role_of
+from notifications.mail_limits import undeliverable
 from notifications.mail_names import bare
 from notifications.mail_notices import record_mail_notice
 from notifications.models import MailNoticeKind
@@ -314,10 +315,7 @@ def _refuse_too_large(row: InboundMessage, now: datetime) -> None:
         headers = _headers_at_start(cast(BinaryIO, stored))
     # A delivery report is a multipart/report too, which `automatic_reason` recognises.
     machine = automatic_reason(headers, own=own_addresses()) is not None
-    undeliverable = User.objects.filter(
-        email__iexact=normalized(row.sender), email_undeliverable_since__isnull=False
-    ).exists()
-    if row.sender and not machine and not undeliverable:
+    if row.sender and not machine and not undeliverable([row.sender]):
         record_mail_notice(MailNoticeKind.REFUSED_TOO_LARGE, to=row.sender, inbound=row, now=now)
 
 
@@ -363,26 +361,18 @@ def _answer(
         who = row.sender or "The sender"
         _hold(row, f"{who} may not post on {reference}.")
         return
-    content = content_of(read.text, read.files)
     refusal = why_not_updatable(case, poster)
     if refusal is None:
         with _refused_as_held(row, f"Could not be posted on {reference}"):
-            comment = comment_post(
-                case_id=case.pk,
-                actor=poster,
-                body=content.body,
-                files=content.files,
-                now=now,
-                channel=MessageChannel.EMAIL,
-            )
-            row.outcome, row.case, row.comment, row.reason = Outcome.REPLY, case, comment, ""
+            _post_reply(row, read, case, poster, now)
+            row.reason = ""
         return
     if not case.definition.repeatable:
         _hold(row, f"{reference} takes no reply now: {refusal}")
         record_mail_notice(MailNoticeKind.HELD, to=row.sender, inbound=row, case=case, now=now)
         return
     with _refused_as_held(row, f"Could not open a follow-up of {reference}"):
-        repeat = _repeat(case, poster, content, now)
+        repeat = _repeat(case, poster, content_of(read.text, read.files), now)
         row.outcome, row.case, row.comment = Outcome.REPEAT, repeat, None
         row.reason = f"{reference} takes no reply now: it opened the follow-up {repeat.reference}."
         if not _acknowledged(repeat, row.sender):
@@ -590,6 +580,23 @@ def _held(message_id: int) -> InboundMessage:
     return row
 
 
+def _post_reply(
+    row: InboundMessage, read: ReadMessage, case: Case, poster: User, now: datetime
+) -> None:
+    """Post the message's text and files on `case` as `poster`'s reply, by email; the row says
+    where it went."""
+    content = content_of(read.text, read.files)
+    comment = comment_post(
+        case_id=case.pk,
+        actor=poster,
+        body=content.body,
+        files=content.files,
+        now=now,
+        channel=MessageChannel.EMAIL,
+    )
+    row.outcome, row.case, row.comment = Outcome.REPLY, case, comment
+
+
 def _release_onto(row: InboundMessage, read: ReadMessage, case_id: int, now: datetime) -> None:
     case = Case.objects.select_related("requester").filter(pk=case_id).first()
     if case is None:
@@ -602,16 +609,7 @@ def _release_onto(row: InboundMessage, read: ReadMessage, case_id: int, now: dat
         ),
         case.requester,
     )
-    content = content_of(read.text, read.files)
-    comment = comment_post(
-        case_id=case.pk,
-        actor=poster,
-        body=content.body,
-        files=content.files,
-        now=now,
-        channel=MessageChannel.EMAIL,
-    )
-    row.outcome, row.case, row.comment = Outcome.REPLY, case, comment
+    _post_reply(row, read, case, poster, now)
 
 
 def _release_as_case(

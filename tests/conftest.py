@@ -21,7 +21,7 @@ from tests.factories import (
 from workflows.registry import WORKFLOWS
 
 # The real IMAP and SMTP servers (and a mailbox on the first) for every test that asks for them.
-pytest_plugins = ["tests.mail_servers"]
+pytest_plugins = ["tests.mail_servers", "tests.mail.fixtures"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Tests that need Redis use the project's (REDIS_URL) or, locally, a database of their own.

@@ -1,6 +1,7 @@
 """Real mail servers for the tests: `imap_server`, a pymap IMAP server (in memory, started once
 per test process), and `smtp_server`, an aiosmtpd SMTP server collecting what it receives; and
-`imap_mailbox`, a helpdesk mailbox reading a folder of its own on that IMAP server.
+`imap_mailbox`, a helpdesk mailbox reading a folder of its own on that IMAP server;
+`mail_through_smtp`, the helpdesk's email sent to `smtp_server`.
 
 Registered for every test by the root conftest (`pytest_plugins`).
 """
@@ -18,6 +19,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from threading import Condition
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -182,6 +184,16 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield server
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def mail_through_smtp(settings: Any, smtp_server: SmtpServer) -> SmtpServer:
+    """The helpdesk's email sent to `smtp_server` by Django's SMTP backend, as in production."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return smtp_server
 
 
 @pytest.fixture

@@ -22,14 +22,6 @@ from tests.workflows.walking import reload, walk_to
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def mail_through_smtp(settings, smtp_server):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-
-
 def to(received):
     return {address for _name, address in getaddresses(received.message.get_all("To", []))}
 

@@ -22,14 +22,6 @@ from tests.mail import corpus
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def support(queues):
-    queue = queues["technical_support"]
-    queue.email_address = corpus.SUPPORT
-    queue.save()
-    return queue
-
-
 def ingest(raw: bytes, **options) -> None:
     call_command("ingest_email", stdin=BytesIO(raw), **options)
 

@@ -10,15 +10,6 @@ from tests.factories import CustomerFactory
 from tests.timed_cases import T0, new_case
 
 
-@pytest.fixture
-def mail_through_smtp(settings, smtp_server):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    return smtp_server
-
-
 def _reminders(queues, people):
     rows = []
     for n, person in enumerate(people):

@@ -16,7 +16,7 @@ from cases.text import MAX_TEXT, markdown_to_text, render_markdown
 from notifications.delivery import deliver_one
 from notifications.mail_names import case_thread_root
 from notifications.models import Kind, MailNotice, Notification
-from services.cases import case_create, case_delete
+from services.cases import case_delete
 from services.conversation import comment_post
 from services.inbound import inbound_handle, inbound_retry_due, inbound_store
 from tests.factories import CustomerFactory, OrganizationFactory
@@ -26,19 +26,6 @@ from tests.workflows.walking import reload, walk_to
 from workflows.transitions import DELETED
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def support(queues):
-    queue = queues["technical_support"]
-    queue.email_address = corpus.SUPPORT
-    queue.save()
-    return queue
-
-
-@pytest.fixture
-def case(support, customer):
-    return case_create(actor=customer, queue=support, subject="Printer", description="Smoke.")
 
 
 def answered(case, agent):

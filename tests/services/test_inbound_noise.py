@@ -8,25 +8,11 @@ from django.utils import timezone
 from cases.models import Case, Comment, Outcome, User, Via
 from notifications.mail_names import new_message_id
 from notifications.models import MailNotice
-from services.cases import case_create
 from services.inbound import inbound_handle, inbound_store
 from tests.mail import corpus
 from tests.mail.corpus import deliver
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def support(queues):
-    queue = queues["technical_support"]
-    queue.email_address = corpus.SUPPORT
-    queue.save()
-    return queue
-
-
-@pytest.fixture
-def case(support, customer):
-    return case_create(actor=customer, queue=support, subject="Printer", description="Smoke.")
 
 
 def nothing_happened(case=None) -> bool:

@@ -6,7 +6,6 @@ import pytest
 
 from cases.errors import Conflict, Forbidden, InvalidInput, NotVisible
 from cases.models import Case, Comment, Outcome, User
-from services.cases import case_create
 from services.inbound import inbound_discard, inbound_release
 from tests.factories import OrganizationFactory
 from tests.mail import corpus
@@ -14,19 +13,6 @@ from tests.mail.corpus import deliver
 from tests.workflows.walking import walk_to
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def support(queues):
-    queue = queues["technical_support"]
-    queue.email_address = corpus.SUPPORT
-    queue.save()
-    return queue
-
-
-@pytest.fixture
-def case(support, customer):
-    return case_create(actor=customer, queue=support, subject="Printer", description="Smoke.")
 
 
 @pytest.fixture

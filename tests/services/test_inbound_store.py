@@ -17,14 +17,6 @@ from tests.mail import corpus
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def support(queues):
-    queue = queues["technical_support"]
-    queue.email_address = corpus.SUPPORT
-    queue.save()
-    return queue
-
-
 def stored_bytes(row: InboundMessage) -> bytes:
     with row.raw.open("rb") as raw:
         return raw.read()

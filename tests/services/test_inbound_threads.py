@@ -21,19 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def support(queues):
-    queue = queues["technical_support"]
-    queue.email_address = corpus.SUPPORT
-    queue.save()
-    return queue
-
-
-@pytest.fixture
-def case(support, customer):
-    return case_create(actor=customer, queue=support, subject="Printer", description="Smoke.")
-
-
-@pytest.fixture
 def other_case(support, customer):
     return case_create(actor=customer, queue=support, subject="Scanner", description="Jammed.")
 
